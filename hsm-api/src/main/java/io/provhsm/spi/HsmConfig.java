@@ -1,0 +1,225 @@
+package io.provhsm.spi;
+
+import io.provhsm.HsmConfigException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.Set;
+
+/**
+ * One typed view of the settings, all keyed by their full name ({@code provhsm.dice.profile}).
+ *
+ * <p>Precedence, highest first:
+ * <ol>
+ *   <li>programmatic values ({@link #with}, the CLI's {@code --config KEY=VALUE});</li>
+ *   <li>system properties ({@code -Dprovhsm.dice.profile=riot});</li>
+ *   <li>environment variables: the key upper-cased, dots and dashes as underscores
+ *       ({@code PROVHSM_DICE_PROFILE}).</li>
+ * </ol>
+ * Values are never shown by {@link #toString()} or in error messages: several settings are secrets.
+ * Instances are immutable and thread-safe.
+ */
+public final class HsmConfig {
+    /** Every key starts with this. */
+    public static final String PREFIX = "provhsm.";
+    /** Selects the provider by name. */
+    public static final String PROVIDER = "provhsm.provider";
+
+    private final Map<String, String> overrides;
+    private final Map<String, String> systemProperties;
+    private final Map<String, String> environment;
+
+    private HsmConfig(Map<String, String> overrides, Map<String, String> systemProperties, Map<String, String> environment) {
+        this.overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
+        this.systemProperties = Collections.unmodifiableMap(new LinkedHashMap<>(systemProperties));
+        this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+    }
+
+    /** The settings of this process: system properties and environment, no programmatic values. */
+    public static HsmConfig fromEnvironment() {
+        return from(Map.of(), System.getProperties(), System.getenv());
+    }
+
+    /** Programmatic values only: nothing is read from the process (for tests and embedded use). */
+    public static HsmConfig of(Map<String, String> values) {
+        return from(values, new Properties(), Map.of());
+    }
+
+    /** Explicit sources, for callers that manage their own. */
+    public static HsmConfig from(Map<String, String> overrides, Properties systemProperties, Map<String, String> environment) {
+        overrides.keySet().forEach(HsmConfig::checkKey);
+        Map<String, String> props = new LinkedHashMap<>();
+        for (String name : systemProperties.stringPropertyNames()) {
+            if (name.startsWith(PREFIX)) {
+                props.put(name, systemProperties.getProperty(name));
+            }
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        environment.forEach((name, value) -> {
+            if (name.startsWith("PROVHSM_")) {
+                env.put(name, value);
+            }
+        });
+        return new HsmConfig(overrides, props, env);
+    }
+
+    /** A copy with one programmatic value set (it wins over properties and environment). */
+    public HsmConfig with(String key, String value) {
+        checkKey(key);
+        Objects.requireNonNull(value, () -> "value of " + key);
+        Map<String, String> copy = new LinkedHashMap<>(overrides);
+        copy.put(key, value);
+        return new HsmConfig(copy, systemProperties, environment);
+    }
+
+    /** A copy with several programmatic values set. */
+    public HsmConfig with(Map<String, String> values) {
+        HsmConfig config = this;
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            config = config.with(e.getKey(), e.getValue());
+        }
+        return config;
+    }
+
+    /** The environment variable that carries a key: {@code provhsm.dice.uds-file} is {@code PROVHSM_DICE_UDS_FILE}. */
+    public static String environmentName(String key) {
+        checkKey(key);
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public Optional<String> get(String key) {
+        checkKey(key);
+        String value = overrides.get(key);
+        if (value == null) {
+            value = systemProperties.get(key);
+        }
+        if (value == null) {
+            value = environment.get(environmentName(key));
+        }
+        return Optional.ofNullable(value).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    public String get(String key, String defaultValue) {
+        return get(key).orElse(defaultValue);
+    }
+
+    /** The value, or an error naming the key and both ways to set it. */
+    public String require(String key) {
+        return get(key).orElseThrow(() -> new HsmConfigException(
+                "setting " + key + " is required (system property " + key + " or environment " + environmentName(key) + ")"));
+    }
+
+    /** Where the value of a key comes from, for messages: "provhsm.x (system property)". */
+    public String describe(String key) {
+        checkKey(key);
+        String source;
+        if (overrides.containsKey(key)) {
+            source = "configuration";
+        } else if (systemProperties.containsKey(key)) {
+            source = "system property";
+        } else if (environment.containsKey(environmentName(key))) {
+            source = "environment " + environmentName(key);
+        } else {
+            source = "not set";
+        }
+        return key + " (" + source + ")";
+    }
+
+    /** A hex value that must have one of the given lengths in bytes (none given: any length). */
+    public Optional<byte[]> hex(String key, int... allowedLengths) {
+        Optional<String> text = get(key);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] bytes;
+        try {
+            bytes = HexFormat.of().parseHex(text.get());
+        } catch (IllegalArgumentException e) {
+            throw new HsmConfigException(describe(key) + " is not hex (" + text.get().length() + " characters)");
+        }
+        if (allowedLengths.length > 0) {
+            boolean ok = false;
+            StringBuilder expected = new StringBuilder();
+            for (int length : allowedLengths) {
+                ok |= bytes.length == length;
+                expected.append(expected.length() == 0 ? "" : " or ").append(length);
+            }
+            if (!ok) {
+                int actual = bytes.length;
+                java.util.Arrays.fill(bytes, (byte) 0);
+                throw new HsmConfigException(describe(key) + " must be " + expected + " bytes, got " + actual);
+            }
+        }
+        return Optional.of(bytes);
+    }
+
+    public Optional<Path> path(String key) {
+        return get(key).map(v -> {
+            try {
+                return Path.of(v);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new HsmConfigException(describe(key) + " is not a valid path: " + e.getReason());
+            }
+        });
+    }
+
+    public int integer(String key, int defaultValue) {
+        Optional<String> text = get(key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(text.get());
+        } catch (NumberFormatException e) {
+            throw new HsmConfigException(describe(key) + " is not an integer: '" + text.get() + "'");
+        }
+    }
+
+    public boolean flag(String key, boolean defaultValue) {
+        Optional<String> text = get(key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        switch (text.get().toLowerCase(Locale.ROOT)) {
+            case "true": case "yes": case "1": case "on": return true;
+            case "false": case "no": case "0": case "off": return false;
+            default: throw new HsmConfigException(describe(key) + " must be true or false, got '" + text.get() + "'");
+        }
+    }
+
+    /** A value that must be one of the given choices, or the default when unset. */
+    public String choice(String key, String defaultValue, Set<String> choices) {
+        String value = get(key, defaultValue);
+        if (!choices.contains(value)) {
+            throw new HsmConfigException(describe(key) + " must be one of " + new TreeSet<>(choices) + ", got '" + value + "'");
+        }
+        return value;
+    }
+
+    /** The keys set from any source (environment ones under their variable names); no values. */
+    public Set<String> keys() {
+        Set<String> keys = new TreeSet<>(overrides.keySet());
+        keys.addAll(systemProperties.keySet());
+        keys.addAll(environment.keySet());
+        return keys;
+    }
+
+    @Override
+    public String toString() {
+        return "HsmConfig" + keys();
+    }
+
+    private static void checkKey(String key) {
+        Objects.requireNonNull(key, "key");
+        if (!key.startsWith(PREFIX) || key.length() == PREFIX.length()) {
+            throw new HsmConfigException("setting '" + key + "' is not a provhsm setting: keys start with " + PREFIX);
+        }
+    }
+}
