@@ -89,7 +89,6 @@ public final class Hsms {
         if (all.isEmpty()) {
             String message = "no provhsm provider on the class path (looked for META-INF/services/"
                     + HsmProvider.class.getName() + "); add a provider jar such as hsm-x509-dice";
-            LOG.log(Level.WARNING, message);
             throw new NoProviderException(message);
         }
         if (wanted != null) {
@@ -101,7 +100,6 @@ public final class Hsms {
             if (named.size() > 1) {
                 String both = named.stream().map(p -> p.getClass().getName() + " from " + location(p))
                         .collect(Collectors.joining(" and "));
-                LOG.log(Level.WARNING, "provider name '" + wanted + "' is claimed twice: " + both);
                 throw new NoProviderException("provider name '" + wanted + "' is claimed by " + named.size()
                         + " providers: " + both + "; remove one jar from the class path");
             }
@@ -129,7 +127,6 @@ public final class Hsms {
         if (candidates.isEmpty()) {
             String message = "no available provider for " + what + "; found: " + listing(all, config)
                     + "; name one with " + HsmConfig.PROVIDER + " or " + HsmConfig.environmentName(HsmConfig.PROVIDER);
-            LOG.log(Level.WARNING, message);
             throw new NoProviderException(message);
         }
         throw new NoProviderException("several providers can serve " + what + ": "
