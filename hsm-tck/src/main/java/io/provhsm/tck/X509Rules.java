@@ -207,6 +207,8 @@ final class X509Rules {
                     return hello == 0x42 ? problem : "client sent no data after the handshake";
                 }
             });
+            int answer;
+            // the client closes before waiting for the server's verdict: closing TLS waits for the peer's close_notify
             try (SSLSocket client = (SSLSocket) LoopbackServerIdentity.clientContext(server.certificate(),
                     new KeyManager[] {new HsmKeyManager(hsm)}).getSocketFactory()
                     .createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
@@ -214,16 +216,19 @@ final class X509Rules {
                 client.startHandshake();
                 client.getOutputStream().write(0x42);
                 client.getOutputStream().flush();
-                int answer = client.getInputStream().read();
-                String problem = verdict.get(30, TimeUnit.SECONDS);
-                require(problem == null && answer == 1, () -> "the service refused the client certificate ("
-                        + (ca.isPresent() ? "group enrollment of rootCertificate()" : "individual enrollment of the leaf")
-                        + "): " + problem);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new RuleViolation("TLS client authentication failed on the server side: " + e.getCause(), e.getCause());
+                answer = client.getInputStream().read();
             } catch (javax.net.ssl.SSLException e) {
                 throw new RuleViolation("TLS client authentication failed: " + e.getMessage(), e);
             }
+            String problem;
+            try {
+                problem = verdict.get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new RuleViolation("TLS client authentication failed on the server side: " + e.getCause(), e.getCause());
+            }
+            require(problem == null && answer == 1, () -> "the service refused the client certificate ("
+                    + (ca.isPresent() ? "group enrollment of rootCertificate()" : "individual enrollment of the leaf")
+                    + "): " + problem);
         } finally {
             executor.shutdownNow();
         }
