@@ -405,6 +405,10 @@ public final class DpsEmulator implements AutoCloseable {
                 lastProblem = e.getMessage();
             }
         }
+        if (individual == null) {
+            throw DpsError.unauthorized("registration '" + registrationId + "' is not enrolled, and no enrollment group's "
+                    + "derived key verifies its SAS token (" + lastProblem + ")");
+        }
         throw DpsError.unauthorized(lastProblem);
     }
 
