@@ -32,7 +32,7 @@ final class TpmResponseCodes {
         if ((rc & 0xffff0000) == 0) {
             try {
                 TPM_RC known = TPM_RC.fromInt(base);
-                name = known.toString();
+                name = known.name().replace("{", "").replace("}", "");
             } catch (RuntimeException ignored) {
                 // an unknown code keeps its hex form only
             }
