@@ -191,9 +191,9 @@ public final class TpmDeviceHsm implements TpmHsm {
                         .ActivateCredential(srkHandle(), new TPM_HANDLE(TpmKeyTemplates.EK_HANDLE), credential,
                                 encryptedSecret));
             } catch (TpmCommandException e) {
-                throw new HsmException(e.getMessage() + "; the activation blob was not made for this TPM (its"
-                        + " endorsement key " + registrationId + " cannot open it). The previous identity key is"
-                        + " unchanged.", e);
+                throw new HsmException(e.getMessage() + "; the activation blob was not made for this TPM's"
+                        + " endorsement key (registration id " + registrationId + "), or it was altered on the way."
+                        + " The previous identity key is unchanged.", e);
             }
         } finally {
             flush(policySession);
