@@ -1,5 +1,8 @@
 package io.provhsm.tck;
 
+import io.provhsm.tck.service.SasVerifier;
+import io.provhsm.dps.SasToken;
+import io.provhsm.dps.HmacSha256;
 import static io.provhsm.tck.RuleContext.require;
 import static io.provhsm.tck.RuleContext.requireThrows;
 
@@ -8,8 +11,7 @@ import io.provhsm.Mechanism;
 import io.provhsm.SymmetricKeyHsm;
 import io.provhsm.dps.RegistrationIds;
 import io.provhsm.tck.service.AttestationException;
-import io.provhsm.tck.service.GroupKeys;
-import io.provhsm.tck.service.SasTokens;
+import io.provhsm.dps.SymmetricKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -45,7 +47,7 @@ final class SymmetricKeyRules {
     private static byte[] installKitIdentity(SymmetricKeyHsm hsm) {
         byte[] groupKey = new byte[64];
         RANDOM.nextBytes(groupKey);
-        byte[] deviceKey = GroupKeys.deviceKey(groupKey, KIT_REGISTRATION_ID);
+        byte[] deviceKey = SymmetricKeys.deriveDeviceKey(groupKey, KIT_REGISTRATION_ID);
         char[] base64 = Base64.getEncoder().encodeToString(deviceKey).toCharArray();
         try {
             hsm.setKeyInfo(KIT_REGISTRATION_ID, base64);
@@ -68,9 +70,9 @@ final class SymmetricKeyRules {
         SymmetricKeyHsm hsm = context.openSymmetricKey();
         byte[] deviceKey = installKitIdentity(hsm);
         String resource = "0ne00000000/registrations/" + KIT_REGISTRATION_ID;
-        String token = SasTokens.create(resource, Instant.now().getEpochSecond() + 3600, "registration", hsm::sign);
+        String token = SasToken.sign(resource, Instant.now().getEpochSecond() + 3600, "registration", SasToken.ResourceEncoding.AS_IS, hsm::sign).value();
         try {
-            SasTokens.verify(token, deviceKey, resource, Instant.now());
+            SasVerifier.verify(token, deviceKey, resource, Instant.now());
         } catch (AttestationException e) {
             throw new RuleViolation("the service refuses the device's SAS token: " + e.getMessage());
         } finally {
@@ -116,7 +118,7 @@ final class SymmetricKeyRules {
             Kit.concurrently(8, 40, (thread, iteration) -> {
                 byte[] data = new byte[16 + iteration];
                 RANDOM.nextBytes(data);
-                byte[] expected = SasTokens.hmacSha256(deviceKey, data);
+                byte[] expected = HmacSha256.compute(deviceKey, data);
                 require(Arrays.equals(expected, hsm.sign(data)),
                         () -> "thread " + thread + " iteration " + iteration + ": sign() returned a wrong HMAC");
             });

@@ -1,5 +1,6 @@
 package io.provhsm.tck.dps;
 
+import io.provhsm.tck.service.SasVerifier;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -9,13 +10,14 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.provhsm.InvalidInputException;
 import io.provhsm.Mechanism;
 import io.provhsm.dps.RegistrationIds;
+import io.provhsm.tck.service.ActivationBlobBuilder;
 import io.provhsm.tck.service.AttestationException;
 import io.provhsm.tck.service.CaVerification;
-import io.provhsm.tck.service.GroupKeys;
+import io.provhsm.dps.SymmetricKeys;
 import io.provhsm.tck.service.LoopbackServerIdentity;
-import io.provhsm.tck.service.SasTokens;
 import io.provhsm.tck.service.X509Attestation;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +60,7 @@ import javax.net.ssl.SSLParameters;
 public final class DpsEmulator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DpsEmulator.class.getName());
     static final String API_VERSION = "2019-03-31";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final String idScope;
     private final String assignedHub;
@@ -71,6 +74,8 @@ public final class DpsEmulator implements AutoCloseable {
     private final List<Enrollment> groups = new CopyOnWriteArrayList<>();
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
     private final Map<String, AssignedDevice> assigned = new ConcurrentHashMap<>();
+    /** TPM registrations challenged so far: the key sealed into the 401 answer's blob, and the SRK it was sealed under. */
+    private final Map<String, TpmChallengeState> challenged = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
 
     /** One registration in progress: who it is, how it authenticated, how many polls until it is assigned. */
@@ -79,12 +84,18 @@ public final class DpsEmulator implements AutoCloseable {
         final String registrationId;
         final AssignedDevice device;
         final AtomicInteger pollsLeft;
+        /** TPM: the blob sealing the hub key, sent as registrationState.tpm.authenticationKey. */
+        final byte[] hubKeyBlob;
 
-        Operation(String registrationId, AssignedDevice device, int polls) {
+        Operation(String registrationId, AssignedDevice device, int polls, byte[] hubKeyBlob) {
             this.registrationId = registrationId;
             this.device = device;
             this.pollsLeft = new AtomicInteger(polls);
+            this.hubKeyBlob = hubKeyBlob;
         }
+    }
+
+    private record TpmChallengeState(byte[] registrationKey, byte[] storageRootKey) {
     }
 
     /** Settings of an emulator; all optional. */
@@ -208,6 +219,13 @@ public final class DpsEmulator implements AutoCloseable {
 
     // ---- enrollments ----
 
+    /** An individual TPM enrollment; the registration id is derived from the EK as the service does. */
+    public Enrollment.Tpm enrollTpm(byte[] endorsementKey) {
+        Enrollment.Tpm enrollment = new Enrollment.Tpm(RegistrationIds.fromEndorsementKey(endorsementKey), endorsementKey);
+        individuals.put(enrollment.registrationId(), enrollment);
+        return enrollment;
+    }
+
     public Enrollment.X509Individual enrollX509(X509Certificate leaf) throws AttestationException {
         String registrationId = X509Attestation.commonName(leaf);
         RegistrationIds.requireValid(registrationId);
@@ -309,7 +327,15 @@ public final class DpsEmulator implements AutoCloseable {
             throw DpsError.badRequest("body registrationId '" + shorten(bodyId.getAsString()) + "' differs from the path's '" + registrationId + "'");
         }
         AssignedDevice device = authenticate(exchange, registrationId, body);
-        Operation operation = new Operation(registrationId, device, pollsBeforeAssigned);
+        byte[] hubKeyBlob = null;
+        if (device.mechanism() == Mechanism.TPM) {
+            // the hub key the device activates after assignment, sealed to the same EK and SRK
+            Enrollment.Tpm tpm = (Enrollment.Tpm) device.enrollment();
+            byte[] hubKey = randomKey();
+            hubKeyBlob = ActivationBlobBuilder.forTpm(tpm.endorsementKey(), challenged.get(registrationId).storageRootKey()).build(hubKey);
+            device = new AssignedDevice(registrationId, registrationId, assignedHub, Mechanism.TPM, hubKey, tpm);
+        }
+        Operation operation = new Operation(registrationId, device, pollsBeforeAssigned, hubKeyBlob);
         operations.put(operation.operationId, operation);
         return operationStatus(operation);
     }
@@ -355,6 +381,10 @@ public final class DpsEmulator implements AutoCloseable {
             JsonObject x509 = new JsonObject();
             x509.addProperty("enrollmentGroupId", group.groupId());
             state.add("x509", x509);
+        } else if (operation.hubKeyBlob != null) {
+            JsonObject tpm = new JsonObject();
+            tpm.addProperty("authenticationKey", Base64.getEncoder().encodeToString(operation.hubKeyBlob));
+            state.add("tpm", tpm);
         }
         answer.add("registrationState", state);
         return answer;
@@ -364,7 +394,7 @@ public final class DpsEmulator implements AutoCloseable {
     private AssignedDevice authenticate(HttpExchange exchange, String registrationId, JsonObject body) throws DpsError, TpmChallenge {
         String authorization = exchange.getRequestHeaders().getFirst("authorization");
         if (body != null && body.has("tpm") && authorization == null) {
-            throw DpsError.unauthorized("TPM attestation is not supported by this emulator build");
+            throw challenge(registrationId, body);
         }
         if (authorization != null) {
             return authenticateSas(registrationId, authorization);
@@ -393,14 +423,22 @@ public final class DpsEmulator implements AutoCloseable {
             byte[] key;
             if (enrollment instanceof Enrollment.SymmetricKeyIndividual individualKey) {
                 key = individualKey.deviceKey();
+            } else if (enrollment instanceof Enrollment.Tpm) {
+                TpmChallengeState state = challenged.get(registrationId);
+                if (state == null) {
+                    throw DpsError.unauthorized("TPM registration '" + registrationId + "' has no activated key yet: "
+                            + "register with the endorsement and storage root keys first");
+                }
+                key = state.registrationKey();
             } else if (enrollment instanceof Enrollment.SymmetricKeyGroup group) {
-                key = GroupKeys.deviceKey(group.groupKey(), registrationId);
+                key = SymmetricKeys.deriveDeviceKey(group.groupKey(), registrationId);
             } else {
                 continue;
             }
             try {
-                SasTokens.verify(authorization, key, resource, Instant.now());
-                return new AssignedDevice(registrationId, registrationId, assignedHub, Mechanism.SYMMETRIC_KEY, key, enrollment);
+                SasVerifier.verify(authorization, key, resource, Instant.now());
+                Mechanism mechanism = enrollment instanceof Enrollment.Tpm ? Mechanism.TPM : Mechanism.SYMMETRIC_KEY;
+                return new AssignedDevice(registrationId, registrationId, assignedHub, mechanism, key, enrollment);
             } catch (AttestationException e) {
                 lastProblem = e.getMessage();
             }
@@ -439,6 +477,50 @@ public final class DpsEmulator implements AutoCloseable {
             }
         }
         throw DpsError.unauthorized(lastProblem);
+    }
+
+    /** The 401 answer to a TPM registration without a token: a fresh registration key sealed to the device's EK and SRK. */
+    private TpmChallenge challenge(String registrationId, JsonObject body) throws DpsError {
+        JsonElement tpm = body.get("tpm");
+        if (!tpm.isJsonObject()) {
+            throw DpsError.badRequest("tpm is not an object");
+        }
+        byte[] endorsementKey = base64Field(tpm.getAsJsonObject(), "endorsementKey");
+        byte[] storageRootKey = base64Field(tpm.getAsJsonObject(), "storageRootKey");
+        Enrollment enrollment = individuals.get(registrationId);
+        if (!(enrollment instanceof Enrollment.Tpm enrolled)) {
+            throw DpsError.unauthorized("registration '" + registrationId + "' is not enrolled with a TPM");
+        }
+        if (!java.util.Arrays.equals(enrolled.endorsementKey(), endorsementKey)) {
+            throw DpsError.unauthorized("the endorsement key differs from the one enrolled for '" + registrationId + "'");
+        }
+        byte[] registrationKey = randomKey();
+        byte[] blob;
+        try {
+            blob = ActivationBlobBuilder.forTpm(endorsementKey, storageRootKey).build(registrationKey);
+        } catch (InvalidInputException e) {
+            throw DpsError.badRequest("tpm keys are unusable: " + e.getMessage());
+        }
+        challenged.put(registrationId, new TpmChallengeState(registrationKey, storageRootKey));
+        return new TpmChallenge(blob);
+    }
+
+    private static byte[] base64Field(JsonObject object, String field) throws DpsError {
+        JsonElement element = object.get(field);
+        if (element == null || !element.isJsonPrimitive()) {
+            throw DpsError.badRequest("tpm." + field + " is missing");
+        }
+        try {
+            return Base64.getDecoder().decode(element.getAsString());
+        } catch (IllegalArgumentException e) {
+            throw DpsError.badRequest("tpm." + field + " is not base64");
+        }
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        return key;
     }
 
     static List<X509Certificate> clientChain(HttpExchange exchange) {

@@ -1,11 +1,11 @@
 package io.provhsm.tck.dps;
 
+import io.provhsm.tck.service.SasVerifier;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsServer;
 import io.provhsm.tck.service.AttestationException;
 import io.provhsm.tck.service.LoopbackServerIdentity;
-import io.provhsm.tck.service.SasTokens;
 import io.provhsm.tck.service.X509Attestation;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -77,7 +77,7 @@ public final class HubStandIn implements AutoCloseable {
                 byte[] key = device.sasKey().orElseThrow(() -> DpsError.unauthorized(
                         "device '" + device.deviceId() + "' authenticates with X.509, not SAS"));
                 String resource = device.assignedHub() + "/devices/" + device.deviceId();
-                SasTokens.verify(authorization, key, resource, Instant.now());
+                SasVerifier.verify(authorization, key, resource, Instant.now());
                 return "sas";
             }
             List<X509Certificate> chain = DpsEmulator.clientChain(exchange);

@@ -1,5 +1,6 @@
 package io.provhsm.tck.dps;
 
+import io.provhsm.dps.SasToken;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -8,10 +9,8 @@ import io.provhsm.Hsm;
 import io.provhsm.SymmetricKeyHsm;
 import io.provhsm.TpmHsm;
 import io.provhsm.X509Hsm;
-import io.provhsm.tck.service.SasTokens;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -119,12 +118,13 @@ public final class RegistrationClient {
         HttpClient http = httpClient(hsm instanceof X509Hsm x509 ? new KeyManager[] {new HsmKeyManager(x509)} : null);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://" + result.assignedHub() + "/devices/"
                 + result.deviceId() + "?api-version=2021-04-12")).GET();
-        String resource = URLEncoder.encode(result.assignedHub() + "/devices/" + result.deviceId(), StandardCharsets.UTF_8);
+        // as the C client and IoT Hub SDKs do: the resource URL-encoded before signing
+        String resource = result.assignedHub() + "/devices/" + result.deviceId();
         long expiry = Instant.now().getEpochSecond() + 3600;
         if (hsm instanceof TpmHsm tpm) {
-            request.header("authorization", SasTokens.create(resource, expiry, null, tpm::signWithIdentity));
+            request.header("authorization", SasToken.sign(resource, expiry, null, SasToken.ResourceEncoding.URL_ENCODED, tpm::signWithIdentity).value());
         } else if (hsm instanceof SymmetricKeyHsm symmetric) {
-            request.header("authorization", SasTokens.create(resource, expiry, null, symmetric::sign));
+            request.header("authorization", SasToken.sign(resource, expiry, null, SasToken.ResourceEncoding.URL_ENCODED, symmetric::sign).value());
         }
         Answer answer = send(http, request.build());
         if (answer.status != 200) {
@@ -133,9 +133,9 @@ public final class RegistrationClient {
         return answer.json.toString();
     }
 
-    private String sasToken(String registrationId, java.util.function.UnaryOperator<byte[]> signer) {
-        return SasTokens.create(idScope + "/registrations/" + registrationId, Instant.now().getEpochSecond() + 3600,
-                "registration", signer);
+    private String sasToken(String registrationId, java.util.function.Function<byte[], byte[]> signer) {
+        return SasToken.sign(idScope + "/registrations/" + registrationId, Instant.now().getEpochSecond() + 3600,
+                "registration", SasToken.ResourceEncoding.AS_IS, signer).value();
     }
 
     private HttpRequest put(String url, JsonObject body, String authorization) {

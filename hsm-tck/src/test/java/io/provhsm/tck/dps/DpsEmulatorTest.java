@@ -1,5 +1,7 @@
 package io.provhsm.tck.dps;
 
+import io.provhsm.dps.SasToken;
+import io.provhsm.dps.HmacSha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,9 +15,8 @@ import io.provhsm.SymmetricKeyHsm;
 import io.provhsm.X509Hsm;
 import io.provhsm.spi.HsmConfig;
 import io.provhsm.tck.service.CaVerification;
-import io.provhsm.tck.service.GroupKeys;
+import io.provhsm.dps.SymmetricKeys;
 import io.provhsm.tck.service.LoopbackServerIdentity;
-import io.provhsm.tck.service.SasTokens;
 import io.provhsm.tck.testing.TestPki;
 import io.provhsm.tck.testing.SoftwareX509Session;
 import java.net.URI;
@@ -63,7 +64,7 @@ class DpsEmulatorTest {
         byte[] groupKey = new byte[64];
         RANDOM.nextBytes(groupKey);
         dps.enrollSymmetricKeyGroup("sym-group", groupKey);
-        try (SymmetricKeyHsm hsm = symmetricDevice("sym-group-device-1", GroupKeys.deviceKey(groupKey, "sym-group-device-1"))) {
+        try (SymmetricKeyHsm hsm = symmetricDevice("sym-group-device-1", SymmetricKeys.deriveDeviceKey(groupKey, "sym-group-device-1"))) {
             RegistrationResult result = client.register(hsm);
             assertEquals("assigned", result.status());
             assertEquals("sym-group-device-1", result.deviceId());
@@ -182,8 +183,10 @@ class DpsEmulatorTest {
         long expiry = Instant.now().getEpochSecond() + 600;
         byte[] wrongKey = key.clone();
         wrongKey[0] ^= 1;
-        String wrongSas = SasTokens.create(resource, expiry, "registration", data -> SasTokens.hmacSha256(wrongKey, data));
-        String rightSas = SasTokens.create(resource, expiry, "registration", data -> SasTokens.hmacSha256(key, data));
+        String wrongSas = SasToken.sign(resource, expiry, "registration", SasToken.ResourceEncoding.AS_IS,
+                data -> HmacSha256.compute(wrongKey, data)).value();
+        String rightSas = SasToken.sign(resource, expiry, "registration", SasToken.ResourceEncoding.AS_IS,
+                data -> HmacSha256.compute(key, data)).value();
         String body = "{\"registrationId\":\"errors-device\"}";
 
         assertError(put(register, body, wrongSas), 401, DpsError.UNAUTHORIZED, "signature does not verify");
@@ -198,8 +201,8 @@ class DpsEmulatorTest {
                 404, DpsError.NOT_FOUND, "operation 'nope' not found");
         assertError(put("/" + scope + "/registrations/errors-device/register?api-version=2019-03-31", null, rightSas),
                 405, DpsError.METHOD_NOT_ALLOWED, "PUT");
-        String expired = SasTokens.create(resource, Instant.now().getEpochSecond() - 1, "registration",
-                data -> SasTokens.hmacSha256(key, data));
+        String expired = SasToken.sign(resource, Instant.now().getEpochSecond() - 1, "registration",
+                SasToken.ResourceEncoding.AS_IS, data -> HmacSha256.compute(key, data)).value();
         assertError(put(register, body, expired), 401, DpsError.UNAUTHORIZED, "expired");
 
         HttpResponse<String> ok = put(register, body, rightSas);

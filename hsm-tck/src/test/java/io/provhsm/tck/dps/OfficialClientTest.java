@@ -80,7 +80,7 @@ class OfficialClientTest {
         try (SymmetricKeyHsm hsm = (SymmetricKeyHsm) Hsms.open(Hsms.select(Mechanism.SYMMETRIC_KEY,
                 HsmConfig.of(Map.of(HsmConfig.PROVIDER, "test-symmetric"))), Mechanism.SYMMETRIC_KEY, HsmConfig.of(Map.of()))) {
             hsm.setKeyInfo(registrationId, Base64.getEncoder().encodeToString(
-                    io.provhsm.tck.service.GroupKeys.deviceKey(groupKey, registrationId)).toCharArray());
+                    io.provhsm.dps.SymmetricKeys.deriveDeviceKey(groupKey, registrationId)).toCharArray());
             ProvisioningDeviceClientRegistrationResult result = register(new AzureSecurityProviders.SymmetricKey(hsm, dps.serverCertificate()));
             assertEquals(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED, result.getProvisioningDeviceClientStatus());
             assertEquals(registrationId, result.getDeviceId());
