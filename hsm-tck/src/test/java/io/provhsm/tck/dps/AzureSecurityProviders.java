@@ -1,6 +1,8 @@
 package io.provhsm.tck.dps;
 
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
+import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderTpm;
+import io.provhsm.TpmHsm;
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderX509;
 import io.provhsm.SymmetricKeyHsm;
 import io.provhsm.X509Hsm;
@@ -86,6 +88,48 @@ final class AzureSecurityProviders {
         @Override
         public SSLContext getSSLContext() {
             return LoopbackServerIdentity.clientContext(trustedServer, new KeyManager[] {new HsmKeyManager(hsm)});
+        }
+    }
+
+    /** TPM: the client hands the blobs to the TPM and asks it for HMACs; nothing leaves the TPM. */
+    static final class Tpm extends SecurityProviderTpm {
+        private final TpmHsm hsm;
+        private final X509Certificate trustedServer;
+
+        Tpm(TpmHsm hsm, X509Certificate trustedServer) {
+            this.hsm = hsm;
+            this.trustedServer = trustedServer;
+        }
+
+        @Override
+        public byte[] activateIdentityKey(byte[] blob) {
+            hsm.activateIdentityKey(blob);
+            return new byte[0];
+        }
+
+        @Override
+        public byte[] getEndorsementKey() {
+            return hsm.endorsementKey();
+        }
+
+        @Override
+        public byte[] getStorageRootKey() {
+            return hsm.storageRootKey();
+        }
+
+        @Override
+        public byte[] signWithIdentity(byte[] data) {
+            return hsm.signWithIdentity(data);
+        }
+
+        @Override
+        public String getRegistrationId() {
+            return hsm.registrationId();
+        }
+
+        @Override
+        public SSLContext getSSLContext() {
+            return LoopbackServerIdentity.clientContext(trustedServer, null);
         }
     }
 }

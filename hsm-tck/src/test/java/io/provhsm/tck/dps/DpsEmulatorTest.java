@@ -52,11 +52,11 @@ class DpsEmulatorTest {
         dps.close();
     }
 
+    /** A device on the real symmetric-key provider. */
     private static SymmetricKeyHsm symmetricDevice(String registrationId, byte[] deviceKey) {
-        SymmetricKeyHsm hsm = (SymmetricKeyHsm) Hsms.open(Hsms.select(Mechanism.SYMMETRIC_KEY,
-                HsmConfig.of(Map.of(HsmConfig.PROVIDER, "test-symmetric"))), Mechanism.SYMMETRIC_KEY, HsmConfig.of(Map.of()));
-        hsm.setKeyInfo(registrationId, Base64.getEncoder().encodeToString(deviceKey).toCharArray());
-        return hsm;
+        return Hsms.openSymmetricKey(HsmConfig.of(Map.of(HsmConfig.PROVIDER, "symmetric-key",
+                "provhsm.symmetric-key.registration-id", registrationId,
+                "provhsm.symmetric-key.key", Base64.getEncoder().encodeToString(deviceKey))));
     }
 
     @Test
@@ -221,6 +221,7 @@ class DpsEmulatorTest {
         try (SymmetricKeyHsm hsm = symmetricDevice("hub-device", key)) {
             RegistrationResult result = client.register(hsm);
             byte[] other = new byte[32];
+            other[0] = 1;
             try (SymmetricKeyHsm impostor = symmetricDevice("hub-device", other)) {
                 RegistrationException e = assertThrows(RegistrationException.class, () -> client.connectToHub(result, impostor));
                 assertEquals(401, e.status());

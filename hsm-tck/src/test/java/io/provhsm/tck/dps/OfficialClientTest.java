@@ -1,8 +1,10 @@
 package io.provhsm.tck.dps;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClient;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationResult;
@@ -13,6 +15,10 @@ import io.provhsm.Hsm;
 import io.provhsm.Hsms;
 import io.provhsm.Mechanism;
 import io.provhsm.SymmetricKeyHsm;
+import io.provhsm.TpmHsm;
+import io.provhsm.tpm.sim.Swtpm;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import io.provhsm.X509Hsm;
 import io.provhsm.spi.HsmConfig;
 import io.provhsm.tck.service.CaVerification;
@@ -77,14 +83,33 @@ class OfficialClientTest {
         new SecureRandom().nextBytes(groupKey);
         dps.enrollSymmetricKeyGroup("official-sym-group", groupKey);
         String registrationId = "official-sym-device";
-        try (SymmetricKeyHsm hsm = (SymmetricKeyHsm) Hsms.open(Hsms.select(Mechanism.SYMMETRIC_KEY,
-                HsmConfig.of(Map.of(HsmConfig.PROVIDER, "test-symmetric"))), Mechanism.SYMMETRIC_KEY, HsmConfig.of(Map.of()))) {
-            hsm.setKeyInfo(registrationId, Base64.getEncoder().encodeToString(
-                    io.provhsm.dps.SymmetricKeys.deriveDeviceKey(groupKey, registrationId)).toCharArray());
+        // the real symmetric-key provider, deriving its device key from the group key as the service does
+        HsmConfig config = HsmConfig.of(Map.of(HsmConfig.PROVIDER, "symmetric-key",
+                "provhsm.symmetric-key.registration-id", registrationId,
+                "provhsm.symmetric-key.group-key", Base64.getEncoder().encodeToString(groupKey)));
+        try (SymmetricKeyHsm hsm = Hsms.openSymmetricKey(config)) {
             ProvisioningDeviceClientRegistrationResult result = register(new AzureSecurityProviders.SymmetricKey(hsm, dps.serverCertificate()));
             assertEquals(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED, result.getProvisioningDeviceClientStatus());
             assertEquals(registrationId, result.getDeviceId());
             assertEquals(dps.assignedHub(), result.getIothubUri());
+            assertTrue(connectToHub(result, hsm).contains("\"authentication\":\"sas\""));
+        }
+    }
+
+    @Test
+    void tpmOnSwtpmReachesAssignedWithTheOfficialClientAndItsSecondActivationSignsForTheHub(@TempDir Path temp) throws Exception {
+        assumeTrue(Swtpm.installed(), "swtpm is installed here (.ci/install-deps installs it)");
+        HsmConfig config = HsmConfig.of(Map.of("provhsm.tpm.simulator.state-dir", temp.resolve("swtpm").toString()));
+        try (TpmHsm hsm = (TpmHsm) Hsms.open(Hsms.select(Mechanism.TPM, config.with(HsmConfig.PROVIDER, "tpm-simulator")),
+                Mechanism.TPM, config)) {
+            dps.enrollTpm(hsm.endorsementKey());
+            ProvisioningDeviceClientRegistrationResult result = register(new AzureSecurityProviders.Tpm(hsm, dps.serverCertificate()));
+            assertEquals(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED, result.getProvisioningDeviceClientStatus());
+            assertEquals(hsm.registrationId(), result.getDeviceId());
+            // the identity key now is the hub key of the assignment's blob: the hub verifies a token signed with it
+            byte[] hubKey = dps.assignedDevice(hsm.registrationId()).orElseThrow().sasKey().orElseThrow();
+            byte[] data = "hub".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertArrayEquals(io.provhsm.dps.HmacSha256.compute(hubKey, data), hsm.signWithIdentity(data));
             assertTrue(connectToHub(result, hsm).contains("\"authentication\":\"sas\""));
         }
     }
