@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.provhsm.Hsms;
 import io.provhsm.Mechanism;
 import io.provhsm.SymmetricKeyHsm;
+import io.provhsm.TpmHsm;
+import io.provhsm.tpm.sim.Swtpm;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import io.provhsm.X509Hsm;
 import io.provhsm.spi.HsmConfig;
 import io.provhsm.tck.service.CaVerification;
@@ -40,9 +45,12 @@ class DpsEmulatorTest {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static DpsEmulator dps;
     private static RegistrationClient client;
+    private static Swtpm swtpm;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(@TempDir Path temp) throws Exception {
+        // before any HTTPS traffic: swtpm needs two consecutive free loopback ports
+        swtpm = Swtpm.installed() ? Swtpm.start(temp.resolve("tpm")) : null;
         dps = DpsEmulator.builder().withHubStandIn().start();
         client = new RegistrationClient(dps.globalEndpoint(), dps.idScope(), dps.serverCertificate(), Duration.ofMillis(50));
     }
@@ -50,6 +58,9 @@ class DpsEmulatorTest {
     @AfterAll
     static void stop() {
         dps.close();
+        if (swtpm != null) {
+            swtpm.stop();
+        }
     }
 
     /** A device on the real symmetric-key provider. */
@@ -71,6 +82,27 @@ class DpsEmulatorTest {
             assertEquals(dps.assignedHub(), result.assignedHub());
             String hub = client.connectToHub(result, hsm);
             assertTrue(hub.contains("\"authentication\":\"sas\""), hub);
+        }
+    }
+
+    @Test
+    void tpmOnSwtpmRegistersWithOurClientThroughPollingAndConnectsToTheHub() throws Exception {
+        assumeTrue(swtpm != null, "swtpm is installed here (.ci/install-deps installs it)");
+        try (DpsEmulator polling = DpsEmulator.builder().pollsBeforeAssigned(1).withHubStandIn().start()) {
+            HsmConfig config = HsmConfig.of(Map.of(HsmConfig.PROVIDER, "tpm", "provhsm.tpm.tcp", swtpm.tcpAddress()));
+            RegistrationClient pollingClient = new RegistrationClient(polling.globalEndpoint(), polling.idScope(),
+                    polling.serverCertificate(), Duration.ofMillis(20));
+            try (TpmHsm hsm = Hsms.openTpm(config)) {
+                RegistrationException notEnrolled = assertThrows(RegistrationException.class, () -> pollingClient.register(hsm));
+                assertEquals(401, notEnrolled.status());
+                assertTrue(notEnrolled.getMessage().contains("not enrolled with a TPM"), notEnrolled.getMessage());
+
+                polling.enrollTpm(hsm.endorsementKey());
+                RegistrationResult result = pollingClient.register(hsm);
+                assertEquals(1, result.polls());
+                assertEquals(hsm.registrationId(), result.deviceId());
+                assertTrue(pollingClient.connectToHub(result, hsm).contains("\"authentication\":\"sas\""));
+            }
         }
     }
 

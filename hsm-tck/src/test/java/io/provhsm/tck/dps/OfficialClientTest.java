@@ -41,15 +41,21 @@ import org.junit.jupiter.api.Test;
  */
 class OfficialClientTest {
     private static DpsEmulator dps;
+    private static Swtpm swtpm;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(@TempDir Path temp) throws Exception {
+        // before any HTTPS traffic: swtpm needs two consecutive free loopback ports
+        swtpm = Swtpm.installed() ? Swtpm.start(temp.resolve("tpm")) : null;
         dps = DpsEmulator.builder().withHubStandIn().start();
     }
 
     @AfterAll
     static void stop() {
         dps.close();
+        if (swtpm != null) {
+            swtpm.stop();
+        }
     }
 
     /** Runs the official client to its callback (the register answer is "assigned": no 2-5 s poll sleeps). */
@@ -97,11 +103,10 @@ class OfficialClientTest {
     }
 
     @Test
-    void tpmOnSwtpmReachesAssignedWithTheOfficialClientAndItsSecondActivationSignsForTheHub(@TempDir Path temp) throws Exception {
-        assumeTrue(Swtpm.installed(), "swtpm is installed here (.ci/install-deps installs it)");
-        HsmConfig config = HsmConfig.of(Map.of("provhsm.tpm.simulator.state-dir", temp.resolve("swtpm").toString()));
-        try (TpmHsm hsm = (TpmHsm) Hsms.open(Hsms.select(Mechanism.TPM, config.with(HsmConfig.PROVIDER, "tpm-simulator")),
-                Mechanism.TPM, config)) {
+    void tpmOnSwtpmReachesAssignedWithTheOfficialClientAndItsSecondActivationSignsForTheHub() throws Exception {
+        assumeTrue(swtpm != null, "swtpm is installed here (.ci/install-deps installs it)");
+        // the tpm provider over tpm2-tss's swtpm TCTI (JNA)
+        try (TpmHsm hsm = Hsms.openTpm(HsmConfig.of(Map.of(HsmConfig.PROVIDER, "tpm", "provhsm.tpm.tcti", swtpm.tcti())))) {
             dps.enrollTpm(hsm.endorsementKey());
             ProvisioningDeviceClientRegistrationResult result = register(new AzureSecurityProviders.Tpm(hsm, dps.serverCertificate()));
             assertEquals(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED, result.getProvisioningDeviceClientStatus());
