@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
             ProvidersCommand.class,
             IdentityCommand.class,
             SignCommand.class,
+            RegisterCommand.class,
+            DpsEmulatorCommand.class,
         })
 public final class Provhsm implements Runnable {
 
