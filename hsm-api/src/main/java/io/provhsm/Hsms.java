@@ -35,8 +35,9 @@ public final class Hsms {
     public record ProviderInfo(HsmProvider provider, String name, Set<Mechanism> mechanisms, String location,
                                Availability availability) {
         public String describe() {
-            return name + " " + mechanisms + " from " + location + ": "
-                    + (availability.available() ? "available (" : "unavailable (") + availability.reason() + ")";
+            String state = !availability.available() ? "unavailable ("
+                    : provider.selectableByDefault() ? "available (" : "available when named (";
+            return name + " " + mechanisms + " from " + location + ": " + state + availability.reason() + ")";
         }
     }
 

@@ -74,6 +74,15 @@ class HsmsDiscoveryTest {
     }
 
     @Test
+    void aProviderUsedOnlyWhenNamedIsNeverPickedUnaskedAndSaysSo() {
+        ClassLoader loader = ServiceFolders.loader(ServiceFolders.folder(temp, "delta-jar", FixtureProvider.Delta.class));
+        NoProviderException e = assertThrows(NoProviderException.class, () -> Hsms.select(null, NOTHING_SET, loader));
+        assertTrue(e.getMessage().startsWith("no available provider for any mechanism; found: delta [X509] from "), e.getMessage());
+        assertTrue(e.getMessage().contains(": available when named (fixture always available)"), e.getMessage());
+        assertEquals("delta", Hsms.select(null, NOTHING_SET.with(HsmConfig.PROVIDER, "delta"), loader).name());
+    }
+
+    @Test
     void aNameClaimedByTwoJarsIsAnErrorNamingBoth() {
         ClassLoader twins = ServiceFolders.loader(ServiceFolders.folder(temp, "alpha-jar", FixtureProvider.Alpha.class),
                 ServiceFolders.folder(temp, "alpha-twin-jar", FixtureProvider.AlphaTwin.class));
