@@ -43,6 +43,7 @@ public final class Provhsm implements Runnable {
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(Provhsm::exitCode);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        withHelpOptions(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println("provhsm: " + message(e));
             if (root.verbose) {
@@ -59,6 +60,16 @@ public final class Provhsm implements Runnable {
         int code = cli.execute(args);
         out.flush();
         return code;
+    }
+
+    /** -h/--help (and -V) on every subcommand, at any depth, without each class declaring them. */
+    private static void withHelpOptions(CommandLine command) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            withHelpOptions(sub);
+        }
     }
 
     static int exitCode(Throwable e) {

@@ -227,6 +227,16 @@ class ProvhsmEndToEndTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"providers", "identity", "sign"}) {
+            Result result = ProvhsmProcess.run(command, "--help");
+            assertEquals(0, result.exitCode(), result::toString);
+            assertTrue(result.out().startsWith("Usage: provhsm " + command), result::toString);
+        }
+        assertTrue(ProvhsmProcess.run("sign", "--help").out().contains("--mechanism=TPM|X509|SYMMETRIC_KEY"));
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         String line = assertError(2, ProvhsmProcess.run());
         assertTrue(line.contains("a command is required"), line);
