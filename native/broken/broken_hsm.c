@@ -1,0 +1,187 @@
+/*
+ * Deliberately broken custom-HSM libraries, for tests only: each variant (compile definition BROKEN_<NAME>,
+ * one shared library libbroken_hsm_<name>.so per variant) breaks the ABI contract in one way that a bridge
+ * must turn into a clear error instead of a crash, a leak or a hang:
+ *   null            getters return NULL or succeed with a NULL buffer; the key table's create returns NULL
+ *   missing_symbol  exports hsm_client_tpm_interface and hsm_client_tpm_init but not hsm_client_tpm_deinit
+ *   huge_length     buffers come back with lengths far beyond their allocation
+ *   unterminated    strings come back without a terminating NUL within 1 MiB + 1 bytes
+ *   null_table      a table with NULL function pointers, and a table getter that returns NULL
+ *   init_fails      initialize_hsm_system returns non-zero
+ * Every buffer it hands out is really malloc'd, so freeing it is always correct.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hsm_client_data.h"
+
+#define UNTERMINATED_LENGTH ((1u << 20) + 1u)
+
+static int handles_alive;
+
+static HSM_CLIENT_HANDLE broken_create(void)
+{
+    handles_alive++;
+    return malloc(16);
+}
+
+static void broken_destroy(HSM_CLIENT_HANDLE handle)
+{
+    if (handle != NULL)
+    {
+        handles_alive--;
+        free(handle);
+    }
+}
+
+static unsigned char* filled(size_t len, unsigned char value)
+{
+    unsigned char* buffer = malloc(len);
+    if (buffer != NULL)
+    {
+        memset(buffer, value, len);
+    }
+    return buffer;
+}
+
+static char* broken_string(HSM_CLIENT_HANDLE handle)
+{
+    (void)handle;
+#if defined(BROKEN_UNTERMINATED)
+    return (char*)filled(UNTERMINATED_LENGTH, 'A');
+#else
+    return NULL;
+#endif
+}
+
+static int broken_buffer(HSM_CLIENT_HANDLE handle, unsigned char** key, size_t* key_len)
+{
+    (void)handle;
+#if defined(BROKEN_HUGE_LENGTH)
+    *key = filled(16, 0x5a);
+    *key_len = SIZE_MAX / 2;
+#elif defined(BROKEN_NULL)
+    *key = NULL;
+    *key_len = 316;
+#else
+    *key = filled(4, 0x01);
+    *key_len = 4;
+#endif
+    return 0;
+}
+
+static int broken_activate(HSM_CLIENT_HANDLE handle, const unsigned char* key, size_t key_len)
+{
+    (void)handle;
+    (void)key;
+    (void)key_len;
+    return 0;
+}
+
+static int broken_sign(HSM_CLIENT_HANDLE handle, const unsigned char* data, size_t data_len,
+                       unsigned char** signed_value, size_t* signed_len)
+{
+    (void)handle;
+    (void)data;
+    (void)data_len;
+#if defined(BROKEN_HUGE_LENGTH)
+    *signed_value = filled(32, 0x11);
+    *signed_len = (size_t)1 << 40;
+#elif defined(BROKEN_NULL)
+    *signed_value = NULL;
+    *signed_len = 32;
+#else
+    *signed_value = filled(32, 0x11);
+    *signed_len = 32;
+#endif
+    return 0;
+}
+
+static int broken_set_key_info(HSM_CLIENT_HANDLE handle, const char* reg_name, const char* symm_key)
+{
+    (void)handle;
+    (void)reg_name;
+    (void)symm_key;
+    return 0;
+}
+
+#if defined(BROKEN_NULL_TABLE)
+static const HSM_CLIENT_TPM_INTERFACE tpm_interface = {
+    broken_create, broken_destroy, broken_activate, broken_buffer, NULL, NULL
+};
+static const HSM_CLIENT_KEY_INTERFACE key_interface = {
+    NULL, broken_destroy, broken_string, broken_string, broken_set_key_info
+};
+#else
+static const HSM_CLIENT_TPM_INTERFACE tpm_interface = {
+    broken_create, broken_destroy, broken_activate, broken_buffer, broken_buffer, broken_sign
+};
+#if defined(BROKEN_NULL)
+static HSM_CLIENT_HANDLE null_create(void)
+{
+    return NULL;
+}
+static const HSM_CLIENT_KEY_INTERFACE key_interface = {
+    null_create, broken_destroy, broken_string, broken_string, broken_set_key_info
+};
+#else
+static const HSM_CLIENT_KEY_INTERFACE key_interface = {
+    broken_create, broken_destroy, broken_string, broken_string, broken_set_key_info
+};
+#endif
+#endif
+
+static const HSM_CLIENT_X509_INTERFACE x509_interface = {
+    broken_create, broken_destroy, broken_string, broken_string, broken_string
+};
+
+const HSM_CLIENT_TPM_INTERFACE* hsm_client_tpm_interface(void)
+{
+    return &tpm_interface;
+}
+
+int hsm_client_tpm_init(void)
+{
+    return 0;
+}
+
+#if !defined(BROKEN_MISSING_SYMBOL)
+void hsm_client_tpm_deinit(void)
+{
+}
+
+const HSM_CLIENT_X509_INTERFACE* hsm_client_x509_interface(void)
+{
+#if defined(BROKEN_NULL_TABLE)
+    return NULL;
+#else
+    return &x509_interface;
+#endif
+}
+
+int hsm_client_x509_init(void)
+{
+    return 0;
+}
+
+void hsm_client_x509_deinit(void)
+{
+}
+
+const HSM_CLIENT_KEY_INTERFACE* hsm_client_key_interface(void)
+{
+    return &key_interface;
+}
+#endif
+
+#if defined(BROKEN_INIT_FAILS)
+int initialize_hsm_system(void)
+{
+    return 7;
+}
+
+void deinitialize_hsm_system(void)
+{
+}
+#endif
