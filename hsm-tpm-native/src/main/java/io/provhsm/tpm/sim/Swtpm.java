@@ -253,24 +253,43 @@ public final class Swtpm implements AutoCloseable {
 
     /**
      * Two consecutive free loopback ports: tpm2-tss's swtpm TCTI reaches the control channel at data port + 1.
+     * They are drawn below the kernel's ephemeral range: the swtpm TCTI connects once per command, and the
+     * thousands of client sockets it leaves in TIME_WAIT occupy ephemeral ports that a server cannot bind.
      */
     private static int[] freePortPair() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket data = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int port = data.getLocalPort();
-                if (port >= 65535) {
-                    continue;
-                }
-                try (ServerSocket control = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
-                    return new int[] {port, control.getLocalPort()};
-                } catch (IOException taken) {
-                    // port + 1 is in use: try another pair
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("no free loopback port", e);
+        int[] ephemeral = ephemeralRange();
+        int low = 10_000;
+        int high = ephemeral[0] - 2;
+        if (high - low < 1_000) {
+            low = ephemeral[1] + 1;
+            high = 65_533;
+        }
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(low, high + 1);
+            if (bindable(port) && bindable(port + 1)) {
+                return new int[] {port, port + 1};
             }
         }
-        throw new UncheckedIOException(new IOException("no two consecutive free loopback ports found"));
+        throw new UncheckedIOException(new IOException("no two consecutive free loopback ports between " + low + " and " + high));
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The kernel's ephemeral port range (Linux), else the IANA one. */
+    private static int[] ephemeralRange() {
+        try {
+            String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            return new int[] {Integer.parseInt(range[0]), Integer.parseInt(range[1])};
+        } catch (IOException | RuntimeException e) {
+            return new int[] {49_152, 65_535};
+        }
     }
 
     /** Creates the directory (and parents) readable by the owner only, where the file system supports it. */
