@@ -36,12 +36,14 @@ public final class Swtpm implements AutoCloseable {
 
     private final Path stateDir;
     private final String executable;
+    private final boolean startupClear;
     private final int dataPort;
     private final int controlPort;
     private Process process;
 
-    private Swtpm(String executable, Path stateDir, int dataPort, int controlPort) {
+    private Swtpm(String executable, Path stateDir, int dataPort, int controlPort, boolean startupClear) {
         this.executable = executable;
+        this.startupClear = startupClear;
         this.stateDir = stateDir;
         this.dataPort = dataPort;
         this.controlPort = controlPort;
@@ -69,8 +71,16 @@ public final class Swtpm implements AutoCloseable {
         return executable().isPresent();
     }
 
-    /** Starts swtpm on free loopback ports serving {@code stateDir} (created owner-only if missing). */
+    /** Starts swtpm on free loopback ports serving {@code stateDir} (created owner-only if missing), TPM started up. */
     public static Swtpm start(Path stateDir) {
+        return start(stateDir, true);
+    }
+
+    /**
+     * Like {@link #start(Path)}; with {@code startupClear} false, TPM2_Startup is left to the client, as on a
+     * TPM whose firmware did not send it.
+     */
+    public static Swtpm start(Path stateDir, boolean startupClear) {
         Path exe = executable().orElseThrow(() -> new HsmUnavailableException(
                 "swtpm is not installed (no 'swtpm' on the PATH); install the Debian packages swtpm and swtpm-tools"));
         createOwnerOnlyDirectory(stateDir);
@@ -78,7 +88,7 @@ public final class Swtpm implements AutoCloseable {
         // Free ports are only free until someone takes them: retry with new ones if swtpm cannot bind.
         for (int attempt = 0; attempt < 5; attempt++) {
             int[] ports = freePortPair();
-            Swtpm swtpm = new Swtpm(exe.toString(), stateDir, ports[0], ports[1]);
+            Swtpm swtpm = new Swtpm(exe.toString(), stateDir, ports[0], ports[1], startupClear);
             try {
                 swtpm.launch();
                 return swtpm;
@@ -97,7 +107,7 @@ public final class Swtpm implements AutoCloseable {
                 if (Files.isRegularFile(file)) {
                     Path copy = target.resolve(file.getFileName().toString());
                     Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
-                    copy.toFile().setWritable(true, true);
+                    ownerOnly(copy, "rw-------");
                 }
             }
         } catch (IOException e) {
@@ -108,10 +118,10 @@ public final class Swtpm implements AutoCloseable {
 
     private void launch() {
         List<String> command = new ArrayList<>(List.of(executable, "socket", "--tpm2",
-                "--tpmstate", "dir=" + stateDir.toAbsolutePath(),
+                "--tpmstate", "dir=" + stateDir.toAbsolutePath() + ",mode=0600",
                 "--server", "type=tcp,port=" + dataPort + ",bindaddr=127.0.0.1",
                 "--ctrl", "type=tcp,port=" + controlPort + ",bindaddr=127.0.0.1",
-                "--flags", "not-need-init,startup-clear",
+                "--flags", startupClear ? "not-need-init,startup-clear" : "not-need-init",
                 "--log", "file=" + stateDir.toAbsolutePath().resolve("swtpm.log")));
         try {
             process = new ProcessBuilder(command)
@@ -296,18 +306,28 @@ public final class Swtpm implements AutoCloseable {
     public static void createOwnerOnlyDirectory(Path dir) {
         try {
             Files.createDirectories(dir);
-            try {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            } catch (UnsupportedOperationException e) {
-                File file = dir.toFile();
-                file.setReadable(false, false);
-                file.setReadable(true, true);
-                file.setWritable(false, false);
-                file.setWritable(true, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create swtpm state directory " + dir, e);
+        }
+        ownerOnly(dir, "rwx------");
+    }
+
+    /** TPM state holds the TPM's secrets (seeds, keys): only its owner may read it. */
+    private static void ownerOnly(Path path, String posixPermissions) {
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(posixPermissions));
+        } catch (UnsupportedOperationException e) {
+            File file = path.toFile();
+            file.setReadable(false, false);
+            file.setReadable(true, true);
+            file.setWritable(false, false);
+            file.setWritable(true, true);
+            if (file.isDirectory()) {
+                file.setExecutable(false, false);
                 file.setExecutable(true, true);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create swtpm state directory " + dir, e);
+            throw new UncheckedIOException("cannot restrict " + path + " to its owner", e);
         }
     }
 
