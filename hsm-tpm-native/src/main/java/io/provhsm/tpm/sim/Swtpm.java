@@ -33,6 +33,12 @@ public final class Swtpm implements AutoCloseable {
     /** swtpm control-channel command that makes it store its state and exit (CMD_SHUTDOWN). */
     private static final int CMD_SHUTDOWN = 3;
     private static final long START_TIMEOUT_MS = 10_000;
+    /** Instances still running when the JVM exits are shut down (a lingering swtpm would keep its state locked). */
+    private static final java.util.Set<Swtpm> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Swtpm::stop), "swtpm-shutdown"));
+    }
 
     private final Path stateDir;
     private final String executable;
@@ -92,6 +98,8 @@ public final class Swtpm implements AutoCloseable {
             try {
                 swtpm.launch();
                 return swtpm;
+            } catch (StateInUseException e) {
+                throw e;
             } catch (HsmUnavailableException e) {
                 last = e;
             }
@@ -134,11 +142,17 @@ public final class Swtpm implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
+                String why = lastLines(stateDir.resolve("swtpm.log"), 2);
+                if (why.contains("lockfile")) {
+                    throw new StateInUseException("swtpm state directory " + stateDir + " is in use by another swtpm"
+                            + " (its lock file is held): " + why);
+                }
                 throw new HsmUnavailableException("swtpm exited at start with status " + process.exitValue()
-                        + " (ports " + dataPort + "/" + controlPort + ", state " + stateDir + "); see "
-                        + stateDir.resolve("swtpm.log") + " and swtpm.out");
+                        + " (ports " + dataPort + "/" + controlPort + ", state " + stateDir + "): " + why
+                        + "; see " + stateDir.resolve("swtpm.log"));
             }
             if (accepts(controlPort)) {
+                RUNNING.add(this);
                 LOG.log(System.Logger.Level.DEBUG, "swtpm pid " + process.pid() + " ready on 127.0.0.1:" + dataPort);
                 return;
             }
@@ -205,6 +219,7 @@ public final class Swtpm implements AutoCloseable {
 
     /** Kills the process by PID without letting it save anything (a crash or power loss). */
     public void kill() {
+        RUNNING.remove(this);
         if (process != null) {
             ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
             waitForExit(process, 5_000);
@@ -213,6 +228,7 @@ public final class Swtpm implements AutoCloseable {
 
     /** Shuts swtpm down through its control channel; falls back to killing it by PID. Idempotent. */
     public void stop() {
+        RUNNING.remove(this);
         if (process == null || !process.isAlive()) {
             return;
         }
@@ -241,6 +257,31 @@ public final class Swtpm implements AutoCloseable {
     public String toString() {
         return "swtpm[127.0.0.1:" + dataPort + ", control " + controlPort + ", state " + stateDir
                 + (isRunning() ? ", pid " + process.pid() : ", stopped") + "]";
+    }
+
+    /** The last {@code count} non-blank lines of a log, joined, oldest first. */
+    private static String lastLines(Path file, int count) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            List<String> last = new ArrayList<>();
+            for (int i = lines.size() - 1; i >= 0 && last.size() < count; i--) {
+                if (!lines.get(i).isBlank()) {
+                    last.add(0, lines.get(i).strip());
+                }
+            }
+            return last.isEmpty() ? "no output" : String.join(" ", last);
+        } catch (IOException | RuntimeException e) {
+            return "no log";
+        }
+    }
+
+    /** Another swtpm holds the state directory's lock: starting again on other ports cannot help. */
+    private static final class StateInUseException extends HsmUnavailableException {
+        private static final long serialVersionUID = 1L;
+
+        StateInUseException(String message) {
+            super(message);
+        }
     }
 
     private static boolean waitForExit(Process process, long millis) {
