@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
             ProvidersCommand.class,
             IdentityCommand.class,
             SignCommand.class,
+            TpmCommand.class,
         })
 public final class Provhsm implements Runnable {
 
