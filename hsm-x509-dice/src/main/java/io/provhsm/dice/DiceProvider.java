@@ -75,12 +75,19 @@ public final class DiceProvider implements HsmProvider {
         }
     }
 
+    /** Lets a test observe the once-per-process warning again. */
+    static void forgetRiotWarning() {
+        RIOT_WARNED.set(false);
+    }
+
     private static DiceX509Hsm riot(HsmConfig config, boolean fixed, SecureRandom random) {
         DiceSettings.RiotInputs inputs = DiceSettings.RiotInputs.from(config);
-        if (!fixed && RIOT_WARNED.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "dice profile 'riot' reproduces the C SDK emulator: every device shares"
-                    + " the common name and root, keys come from libc rand() (at most 8,161 distinct values) and the root"
-                    + " key is off the curve; use it only for identities already enrolled with the C emulator");
+        if (RIOT_WARNED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "dice profile '" + (fixed ? DiceSettings.RIOT_FIXED : DiceSettings.RIOT)
+                    + "' reproduces the C SDK emulator: its identities are shared and weak (every device has the same common"
+                    + " name and root, keys come from libc rand() with at most 8,161 distinct values"
+                    + (fixed ? "" : ", the root key is off the curve") + "); use it only for identities enrolled with the C"
+                    + " emulator, and the default profile open-dice otherwise");
         }
         RiotIdentity identity;
         try {
