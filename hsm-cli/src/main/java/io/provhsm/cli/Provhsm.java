@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
             ProvidersCommand.class,
             IdentityCommand.class,
             SignCommand.class,
+            DiceCommand.class,
         })
 public final class Provhsm implements Runnable {
 
