@@ -109,13 +109,14 @@ final class SecretFile {
                 Files.createLink(file, temporary);
             } catch (FileAlreadyExistsException raced) {
                 // the other process's secret wins; ours is discarded
-            } catch (UnsupportedOperationException noHardLinks) {
+            } catch (UnsupportedOperationException | IOException noHardLinks) {
                 try {
                     Files.move(temporary, file);
                 } catch (FileAlreadyExistsException raced) {
                     // as above
                 }
             }
+            syncDirectory(dir);
         } catch (IOException e) {
             throw new HsmException("cannot create " + what + " " + file + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
@@ -128,6 +129,15 @@ final class SecretFile {
                     // a leftover owner-only temporary file; the secret itself is complete or absent
                 }
             }
+        }
+    }
+
+    /** Makes the new directory entry durable (POSIX); best effort where directories cannot be opened. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not supported on this platform: the file itself was forced
         }
     }
 
