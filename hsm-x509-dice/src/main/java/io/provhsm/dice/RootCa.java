@@ -64,7 +64,7 @@ public final class RootCa {
         return new RootCa(key, CertificateSigner.sign(tbs, key), name, id);
     }
 
-    /** A root given as key and certificate (whose public key must be the key's, unless {@code checkKey} is false). */
+    /** A root given as its key and certificate (the caller has checked that they belong together). */
     static RootCa of(EcKeyPair key, X509Certificate certificate, String what) {
         try {
             byte[] der = certificate.getEncoded();

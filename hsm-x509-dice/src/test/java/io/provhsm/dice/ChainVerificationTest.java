@@ -159,6 +159,10 @@ class ChainVerificationTest {
             fixed.certificateChain().get(0).verify(fixed.certificateChain().get(1).getPublicKey());
             assertEquals("riot-device-cert", fixed.commonName());
             assertEquals(riot.certificateChain().get(0), fixed.certificateChain().get(0), "same alias certificate in both");
+            // OpenSSL accepts the repaired chain (not as a TLS client chain: the C emulator's alias key usage is keyCertSign)
+            OpenSsl.Result result = openSslVerify(fixed.certificateChain(), root);
+            assertEquals(0, result.exitCode(), result.output());
+            assertNotEquals(0, openSslVerify(riot.certificateChain(), riot.rootCertificate().orElseThrow()).exitCode());
             X509Certificate shipped = riot.rootCertificate().orElseThrow();
             assertThrows(Exception.class, () -> shipped.verify(shipped.getPublicKey()), "the shipped root key is off the curve");
         }
@@ -182,6 +186,10 @@ class ChainVerificationTest {
     }
 
     static OpenSsl.Result openSslVerify(List<X509Certificate> chain, X509Certificate root) throws Exception {
+        return openSslVerify(chain, root, "-x509_strict", "-purpose", "sslclient");
+    }
+
+    static OpenSsl.Result openSslVerify(List<X509Certificate> chain, X509Certificate root, String... options) throws Exception {
         Path work = java.nio.file.Files.createTempDirectory("dice-verify");
         try {
             OpenSsl.write(work, "root.pem", Pem.certificate(root));
@@ -191,8 +199,10 @@ class ChainVerificationTest {
             }
             OpenSsl.write(work, "untrusted.pem", untrusted.toString());
             OpenSsl.write(work, "leaf.pem", Pem.certificate(chain.get(0)));
-            return OpenSsl.run(work, "verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", "root.pem",
-                    "-untrusted", "untrusted.pem", "leaf.pem");
+            List<String> args = new java.util.ArrayList<>(List.of("verify"));
+            args.addAll(List.of(options));
+            args.addAll(List.of("-CAfile", "root.pem", "-untrusted", "untrusted.pem", "leaf.pem"));
+            return OpenSsl.run(work, args.toArray(new String[0]));
         } finally {
             try (var files = java.nio.file.Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
