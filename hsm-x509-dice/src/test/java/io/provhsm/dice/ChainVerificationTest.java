@@ -160,9 +160,9 @@ class ChainVerificationTest {
             assertEquals("riot-device-cert", fixed.commonName());
             assertEquals(riot.certificateChain().get(0), fixed.certificateChain().get(0), "same alias certificate in both");
             // OpenSSL accepts the repaired chain (not as a TLS client chain: the C emulator's alias key usage is keyCertSign)
-            OpenSsl.Result result = openSslVerify(fixed.certificateChain(), root);
+            OpenSsl.Result result = openSslVerify(fixed.certificateChain(), root, new String[0]);
             assertEquals(0, result.exitCode(), result.output());
-            assertNotEquals(0, openSslVerify(riot.certificateChain(), riot.rootCertificate().orElseThrow()).exitCode());
+            assertNotEquals(0, openSslVerify(riot.certificateChain(), riot.rootCertificate().orElseThrow(), new String[0]).exitCode());
             X509Certificate shipped = riot.rootCertificate().orElseThrow();
             assertThrows(Exception.class, () -> shipped.verify(shipped.getPublicKey()), "the shipped root key is off the curve");
         }
