@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
             IdentityCommand.class,
             SignCommand.class,
             TpmCommand.class,
+            DiceCommand.class,
         })
 public final class Provhsm implements Runnable {
 
