@@ -16,7 +16,6 @@ import io.provhsm.X509Hsm;
 import io.provhsm.dps.RegistrationIds;
 import io.provhsm.spi.HsmConfig;
 import java.security.KeyFactory;
-import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
@@ -81,28 +80,6 @@ class ExampleLibraryTest {
         }
     }
 
-    /** Seals an identity key to the endorsement key in the example's import format (native/example/README.md). */
-    static byte[] sealIdentityKey(byte[] endorsementKey, byte[] identityKey) throws Exception {
-        PublicKey ek = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(endorsementKey));
-        byte[] aesKey = new byte[32];
-        byte[] nonce = new byte[12];
-        RANDOM.nextBytes(aesKey);
-        RANDOM.nextBytes(nonce);
-        javax.crypto.Cipher oaep = javax.crypto.Cipher.getInstance("RSA/ECB/OAEPPadding");
-        oaep.init(javax.crypto.Cipher.ENCRYPT_MODE, ek, new javax.crypto.spec.OAEPParameterSpec("SHA-256", "MGF1",
-                java.security.spec.MGF1ParameterSpec.SHA256,
-                new javax.crypto.spec.PSource.PSpecified("provhsm-example-identity".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
-        byte[] wrapped = oaep.doFinal(aesKey);
-        javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-        gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, new SecretKeySpec(aesKey, "AES"), new javax.crypto.spec.GCMParameterSpec(128, nonce));
-        gcm.updateAAD(new byte[] {1});
-        byte[] sealed = gcm.doFinal(identityKey); // ciphertext || tag
-        var out = java.nio.ByteBuffer.allocate(1 + 2 + wrapped.length + 12 + 2 + sealed.length);
-        out.put((byte) 1).putShort((short) wrapped.length).put(wrapped).put(nonce)
-                .putShort((short) identityKey.length).put(sealed);
-        return out.array();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"jna", "jnr"})
     void importedIdentityKeySignsLikeSoftwareHmac(String binding) throws Exception {
@@ -113,7 +90,7 @@ class ExampleLibraryTest {
 
             byte[] identityKey = new byte[48];
             RANDOM.nextBytes(identityKey);
-            tpm.activateIdentityKey(sealIdentityKey(ek, identityKey));
+            tpm.activateIdentityKey(ExampleIdentityImport.seal(ek, identityKey));
             for (int size : new int[] {0, 1, 64, 4096, 100_000}) {
                 byte[] data = new byte[size];
                 RANDOM.nextBytes(data);
@@ -121,7 +98,7 @@ class ExampleLibraryTest {
             }
 
             // a tampered blob is refused by the library and the active key stays in force
-            byte[] tampered = sealIdentityKey(ek, new byte[32]);
+            byte[] tampered = ExampleIdentityImport.seal(ek, new byte[32]);
             tampered[tampered.length - 1] ^= 1;
             HsmException refused = assertThrows(HsmException.class, () -> tpm.activateIdentityKey(tampered));
             assertTrue(refused.getMessage().contains("hsm_client_activate_identity_key failed"), refused.getMessage());
@@ -180,7 +157,7 @@ class ExampleLibraryTest {
                     config(binding).with(CustomSettings.THREAD_SAFE, threadSafe))) {
                 byte[] identityKey = new byte[32];
                 RANDOM.nextBytes(identityKey);
-                tpm.activateIdentityKey(sealIdentityKey(tpm.endorsementKey(), identityKey));
+                tpm.activateIdentityKey(ExampleIdentityImport.seal(tpm.endorsementKey(), identityKey));
                 ExecutorService pool = Executors.newFixedThreadPool(4);
                 try {
                     List<Future<Boolean>> results = new ArrayList<>();
