@@ -54,7 +54,14 @@ public final class Hsms {
                 if (!iterator.hasNext()) {
                     break;
                 }
-                found.add(iterator.next());
+                HsmProvider provider = iterator.next();
+                String problem = problem(provider);
+                if (problem == null) {
+                    found.add(provider);
+                } else {
+                    LOG.log(Level.WARNING, "skipping provider " + provider.getClass().getName() + " from " + location(provider)
+                            + ": " + problem);
+                }
             } catch (ServiceConfigurationError e) {
                 LOG.log(Level.WARNING, "skipping a provider that cannot be loaded: " + e.getMessage());
             }
@@ -89,7 +96,6 @@ public final class Hsms {
         if (all.isEmpty()) {
             String message = "no provhsm provider on the class path (looked for META-INF/services/"
                     + HsmProvider.class.getName() + "); add a provider jar such as hsm-x509-dice";
-            LOG.log(Level.WARNING, message);
             throw new NoProviderException(message);
         }
         if (wanted != null) {
@@ -99,11 +105,7 @@ public final class Hsms {
                         + "); found: " + listing(all, config));
             }
             if (named.size() > 1) {
-                String both = named.stream().map(p -> p.getClass().getName() + " from " + location(p))
-                        .collect(Collectors.joining(" and "));
-                LOG.log(Level.WARNING, "provider name '" + wanted + "' is claimed twice: " + both);
-                throw new NoProviderException("provider name '" + wanted + "' is claimed by " + named.size()
-                        + " providers: " + both + "; remove one jar from the class path");
+                throw duplicateName(wanted, named);
             }
             HsmProvider provider = named.get(0);
             if (mechanism != null && !provider.mechanisms().contains(mechanism)) {
@@ -126,10 +128,15 @@ public final class Hsms {
         if (candidates.size() == 1) {
             return candidates.get(0);
         }
+        for (HsmProvider candidate : candidates) {
+            List<HsmProvider> sameName = candidates.stream().filter(p -> p.name().equals(candidate.name())).toList();
+            if (sameName.size() > 1) {
+                throw duplicateName(candidate.name(), sameName);
+            }
+        }
         if (candidates.isEmpty()) {
             String message = "no available provider for " + what + "; found: " + listing(all, config)
                     + "; name one with " + HsmConfig.PROVIDER + " or " + HsmConfig.environmentName(HsmConfig.PROVIDER);
-            LOG.log(Level.WARNING, message);
             throw new NoProviderException(message);
         }
         throw new NoProviderException("several providers can serve " + what + ": "
@@ -190,6 +197,30 @@ public final class Hsms {
                     + ", which is not a " + expected.getSimpleName());
         }
         return hsm;
+    }
+
+    private static NoProviderException duplicateName(String name, List<HsmProvider> claimants) {
+        String all = claimants.stream().map(p -> p.getClass().getName() + " from " + location(p))
+                .collect(Collectors.joining(" and "));
+        return new NoProviderException("provider name '" + name + "' is claimed by " + claimants.size()
+                + " providers: " + all + "; remove one jar from the class path");
+    }
+
+    /** Why a loaded provider cannot take part in discovery, or null if it can. */
+    private static String problem(HsmProvider provider) {
+        try {
+            String name = provider.name();
+            if (name == null || name.isBlank()) {
+                return "its name() is empty";
+            }
+            Set<Mechanism> mechanisms = provider.mechanisms();
+            if (mechanisms == null || mechanisms.isEmpty()) {
+                return "it serves no mechanism";
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return "its name() or mechanisms() failed: " + e;
+        }
     }
 
     private static ProviderInfo info(HsmProvider provider, HsmConfig config) {

@@ -1,0 +1,43 @@
+package io.provhsm.cli;
+
+import io.provhsm.Hsm;
+import io.provhsm.Hsms;
+import io.provhsm.Pem;
+import io.provhsm.TpmHsm;
+import io.provhsm.X509Hsm;
+import io.provhsm.spi.HsmConfig;
+import io.provhsm.spi.HsmProvider;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The Java counterpart of the C SDK's tpm_device_provision and dice_device_enrollment tools. */
+@Command(name = "identity", description = "What the provisioning service needs to enrol this device.")
+final class IdentityCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions options;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        HsmConfig config = options.hsmConfig();
+        HsmProvider provider = Hsms.select(null, config);
+        Report report = new Report().put("provider", provider.name());
+        try (Hsm hsm = Hsms.open(provider, provider.mechanisms().stream().sorted().findFirst().orElseThrow(), config)) {
+            report.put("mechanism", hsm.mechanism().name()).put("registrationId", hsm.registrationId());
+            if (hsm instanceof TpmHsm tpm) {
+                report.put("endorsementKey", Base64.getEncoder().encodeToString(tpm.endorsementKey()));
+                report.put("storageRootKey", Base64.getEncoder().encodeToString(tpm.storageRootKey()));
+            } else if (hsm instanceof X509Hsm x509) {
+                report.put("certificateChain", x509.certificateChain().stream().map(Pem::certificate).toList());
+                x509.rootCertificate().ifPresent(root -> report.put("rootCertificate", Pem.certificate(root)));
+            }
+        }
+        report.print(spec.commandLine().getOut(), options.json());
+        return ExitCode.OK;
+    }
+}

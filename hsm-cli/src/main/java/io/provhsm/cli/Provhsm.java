@@ -1,0 +1,77 @@
+package io.provhsm.cli;
+
+import io.provhsm.HsmConfigException;
+import io.provhsm.InvalidInputException;
+import io.provhsm.NoProviderException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code provhsm} command: what a provisioning service needs to enrol this device, and more. */
+@Command(name = "provhsm", mixinStandardHelpOptions = true, version = "provhsm 0.1.0",
+        description = "Device identity for provisioning services: TPM 2.0, X.509 (DICE), symmetric key, custom HSM.",
+        subcommands = {
+            ProvidersCommand.class,
+            IdentityCommand.class,
+            SignCommand.class,
+        })
+public final class Provhsm implements Runnable {
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "print stack traces of errors")
+    boolean verbose;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        // warnings of the library (System.Logger -> java.util.logging) as one line on stderr
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "provhsm: %4$s: %5$s%6$s%n");
+        }
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command with the given streams and returns its exit code (used by tests in-process too). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        Provhsm root = new Provhsm();
+        CommandLine cli = new CommandLine(root);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExitCodeExceptionMapper(Provhsm::exitCode);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println("provhsm: " + message(e));
+            if (root.verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return exitCode(e);
+        });
+        cli.setParameterExceptionHandler((e, args2) -> {
+            err.println("provhsm: " + e.getMessage());
+            err.println("try: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+            err.flush();
+            return ExitCode.USAGE;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        return code;
+    }
+
+    static int exitCode(Throwable e) {
+        if (e instanceof NoProviderException) {
+            return ExitCode.NO_PROVIDER;
+        }
+        if (e instanceof HsmConfigException || e instanceof InvalidInputException || e instanceof CommandLine.ParameterException) {
+            return ExitCode.USAGE;
+        }
+        return ExitCode.HSM_FAILURE;
+    }
+
+    private static String message(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+}
