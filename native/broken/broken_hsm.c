@@ -12,11 +12,13 @@
  *                   (found first by a lookup through the library's handle) that counts each release, so a test
  *                   can prove every returned buffer is freed exactly once (counting_hsm_outstanding,
  *                   counting_hsm_double_frees). Tracked memory is never really released: bounded test use only.
+ *                   Its sign_with_identity sleeps 0.2 ms and counts calls that overlap (counting_hsm_overlaps).
  * Every buffer it hands out is really malloc'd, so freeing it is always correct.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hsm_client_data.h"
 
@@ -85,6 +87,15 @@ long counting_hsm_outstanding(void)
 long counting_hsm_double_frees(void)
 {
     return double_frees + foreign_frees;
+}
+
+/* sign_with_identity records whether two calls were ever inside it at once (to prove serialisation) */
+static int signing_now;
+static long signing_overlaps;
+
+long counting_hsm_overlaps(void)
+{
+    return __atomic_load_n(&signing_overlaps, __ATOMIC_SEQ_CST);
 }
 #else
 #define counted(pointer) (pointer)
@@ -178,6 +189,15 @@ static int broken_sign(HSM_CLIENT_HANDLE handle, const unsigned char* data, size
     (void)handle;
     (void)data;
     (void)data_len;
+#if defined(BROKEN_COUNTING)
+    if (__atomic_add_fetch(&signing_now, 1, __ATOMIC_SEQ_CST) > 1)
+    {
+        __atomic_add_fetch(&signing_overlaps, 1, __ATOMIC_SEQ_CST);
+    }
+    struct timespec pause = {0, 200000};
+    nanosleep(&pause, NULL);
+    __atomic_sub_fetch(&signing_now, 1, __ATOMIC_SEQ_CST);
+#endif
 #if defined(BROKEN_HUGE_LENGTH)
     *signed_value = filled(32, 0x11);
     *signed_len = (size_t)1 << 40;

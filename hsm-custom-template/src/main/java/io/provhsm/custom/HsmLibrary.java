@@ -31,6 +31,7 @@ public final class HsmLibrary {
     private static final String SYSTEM_INIT = "initialize_hsm_system";
     private static final String SYSTEM_DEINIT = "deinitialize_hsm_system";
 
+    private static final System.Logger LOG = System.getLogger(HsmLibrary.class.getName());
     private static final ConcurrentMap<String, HsmLibrary> LOADED = new ConcurrentHashMap<>();
     private static final ConcurrentMap<String, InitCount> INIT_COUNTS = new ConcurrentHashMap<>();
 
@@ -65,7 +66,10 @@ public final class HsmLibrary {
                     case CustomSettings.BINDING_JNR -> new JnrBinding(location);
                     default -> throw new IllegalArgumentException("unknown binding " + bindingName);
                 };
-                return new HsmLibrary(binding, location);
+                HsmLibrary library = new HsmLibrary(binding, location);
+                LOG.log(System.Logger.Level.DEBUG, () -> "loaded custom HSM library " + location + " through " + bindingName
+                        + "; it exports " + library.exportedTables());
+                return library;
             } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
                 throw new HsmUnavailableException("cannot load custom HSM library " + location + " through " + bindingName
                         + ": " + e.getMessage(), e);

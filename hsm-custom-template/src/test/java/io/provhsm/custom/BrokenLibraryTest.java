@@ -115,4 +115,39 @@ class BrokenLibraryTest {
         assertEquals(before, outstanding, "buffers not freed after " + calls + " calls");
         assertEquals(0, doubleFrees, "buffers freed twice (or memory the library did not return)");
     }
+
+    /** The counting library notes calls that overlap inside sign_with_identity (each sleeps 0.2 ms). */
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "jnr"})
+    void callsOnOneHandleAreSerialisedUnlessDeclaredThreadSafe(String binding) throws Exception {
+        com.sun.jna.Function overlaps = com.sun.jna.NativeLibrary.getInstance(NativeLibraries.broken("counting"))
+                .getFunction("counting_hsm_overlaps");
+        long before = overlaps.invokeLong(new Object[0]);
+        hammer(binding, "false");
+        assertEquals(before, overlaps.invokeLong(new Object[0]), "calls overlapped on a handle not declared thread-safe");
+        hammer(binding, "true");
+        assertTrue(overlaps.invokeLong(new Object[0]) > before, "a thread-safe library should be called concurrently");
+    }
+
+    private void hammer(String binding, String threadSafe) throws Exception {
+        var config = NativeLibraries.config(NativeLibraries.broken("counting"), binding).with(CustomSettings.THREAD_SAFE, threadSafe);
+        try (TpmHsm tpm = (TpmHsm) provider.open(Mechanism.TPM, config)) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < 50; i++) {
+                            tpm.signWithIdentity(new byte[1]);
+                        }
+                    }));
+                }
+                for (var future : done) {
+                    future.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 }
