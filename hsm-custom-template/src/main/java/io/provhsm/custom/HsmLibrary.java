@@ -348,6 +348,7 @@ public final class HsmLibrary {
         }
     }
 
+    /* On failure the ABI leaves the out-parameters untouched, so whatever is there is neither read nor freed. */
     private void failOn(int rc, String function) {
         if (rc != 0) {
             throw new HsmException(function + " failed with " + rc + where());
