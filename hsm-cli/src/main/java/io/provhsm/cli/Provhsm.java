@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
             SignCommand.class,
             TpmCommand.class,
             DiceCommand.class,
+            RegisterCommand.class,
+            DpsEmulatorCommand.class,
         })
 public final class Provhsm implements Runnable {
 
