@@ -177,6 +177,27 @@ class DpsEmulatorTest {
         assertFalse(ca.verified());
     }
 
+    @Test
+    void opensslAcceptsTheServerCertificateForLocalhostAnd127001(@TempDir Path temp) throws Exception {
+        Path ca = temp.resolve("server.pem");
+        java.nio.file.Files.writeString(ca, io.provhsm.Pem.certificate(dps.serverCertificate()));
+        for (String check : new String[] {"-verify_hostname=localhost", "-verify_ip=127.0.0.1"}) {
+            String[] option = check.split("=", 2);
+            Process openssl = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + dps.port(), "-CAfile", ca.toString(),
+                    option[0], option[1], "-verify_return_error", "-brief").redirectErrorStream(true).start();
+            openssl.getOutputStream().close();
+            String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(openssl.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "openssl finished");
+            assertTrue(output.contains("Verification: OK"), check + ": " + output);
+        }
+        Process wrongName = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + dps.port(), "-CAfile", ca.toString(),
+                "-verify_hostname", "dps.example.com", "-verify_return_error", "-brief").redirectErrorStream(true).start();
+        wrongName.getOutputStream().close();
+        String output = new String(wrongName.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        wrongName.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertFalse(output.contains("Verification: OK"), "another host name is refused: " + output);
+    }
+
     // ---- error answers, over raw HTTPS ----
 
     private static HttpResponse<String> put(String path, String body, String authorization) throws Exception {
