@@ -4,4 +4,6 @@ module io.provhsm.api {
     exports io.provhsm.spi;
     exports io.provhsm.dps;
     uses io.provhsm.spi.HsmProvider;
+    // the software symmetric-key provider; needs only the JDK (also in META-INF/services for the class path)
+    provides io.provhsm.spi.HsmProvider with io.provhsm.symmetric.SymmetricKeyProvider;
 }

@@ -1,0 +1,43 @@
+/* OpenSSL helpers of the example custom HSM: key generation, the small X.509 chain, PEM, the
+   identity-key import format and HMAC. Every function returns 0 on success, non-zero on failure. */
+#ifndef EXAMPLE_CRYPTO_H
+#define EXAMPLE_CRYPTO_H
+
+#include <stddef.h>
+#include <openssl/evp.h>
+
+#define EXAMPLE_MAX_IDENTITY_KEY 128
+#define EXAMPLE_OAEP_LABEL "provhsm-example-identity"
+#define EXAMPLE_IMPORT_VERSION 0x01
+
+/* A fresh EC P-256 leaf key, a self-signed root and a leaf signed by it (CN = common_name), as PEM text:
+   SEC1 "EC PRIVATE KEY" of the leaf, then the leaf certificate, then the root certificate. */
+int example_make_x509_identity(const char* common_name_prefix, const char* fixed_common_name, char** pem_out);
+
+/* Splits the identity PEM written by example_make_x509_identity into malloc'd strings. */
+int example_split_x509_identity(const char* pem, char** key_pem, char** chain_pem, char** common_name);
+
+/* Two fresh keys as PKCS#8 PEM: the endorsement key (RSA-2048) then the storage root key (EC P-256). */
+int example_make_tpm_keys(char** pem_out);
+
+/* Loads both keys of example_make_tpm_keys. */
+int example_load_tpm_keys(const char* pem, EVP_PKEY** endorsement, EVP_PKEY** storage_root);
+
+/* DER SubjectPublicKeyInfo of a key, malloc'd. */
+int example_public_der(EVP_PKEY* key, unsigned char** der, size_t* der_len);
+
+/* Opens an identity-key import blob (format in README.md) with the endorsement key. */
+int example_open_import_blob(EVP_PKEY* endorsement, const unsigned char* blob, size_t blob_len,
+                             unsigned char* key_out, size_t* key_len_out);
+
+/* HMAC-SHA256 into a malloc'd 32-byte buffer. */
+int example_hmac_sha256(const unsigned char* key, size_t key_len, const unsigned char* data, size_t data_len,
+                        unsigned char** mac, size_t* mac_len);
+
+/* Random bytes, base64 (no newlines) and lowercase hex of a SHA-256 prefix, as malloc'd strings. */
+int example_random(unsigned char* out, size_t len);
+char* example_base64(const unsigned char* data, size_t len);
+int example_base64_decoded_length(const char* text, size_t* decoded_len);
+char* example_hex_digest_prefix(const unsigned char* data, size_t len, size_t hex_chars);
+
+#endif
