@@ -66,10 +66,11 @@ final class TpmCommands implements AutoCloseable {
         tpm._allowErrors();
         try {
             return call.get();
-        } catch (TpmException e) {
-            // TSS.Java found the response malformed (it checks sizes and tags)
-            throw new HsmException("TSS.Java could not process the TPM's response on " + transport.describe() + ": "
-                    + e.getMessage(), e);
+        } catch (HsmException e) {
+            throw e;
+        } catch (TpmException | IllegalArgumentException | IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
+            // TSS.Java found the response malformed (it checks sizes and tags) or could not unmarshal it
+            throw new HsmException("TSS.Java could not process the TPM's response on " + transport.describe() + ": " + e, e);
         }
     }
 

@@ -45,7 +45,7 @@ public final class TpmProvider implements HsmProvider {
                 return com.sun.jna.Platform.isWindows() ? Availability.available("Windows TPM Base Services")
                         : Availability.unavailable("transport tbs (Windows TPM Base Services) needs Windows");
             default:
-                String missing = TctiTransport.unavailableReason();
+                String missing = TctiTransport.unavailableReason(config.get(TpmSettings.TCTI_LIBRARY).orElse(null));
                 if (missing != null) {
                     return Availability.unavailable(missing);
                 }

@@ -16,6 +16,8 @@ public final class TpmSettings {
     public static final String TRANSPORT = "provhsm.tpm.transport";
     /** A tpm2-tss TCTI string; by default as tpm2-tools decides (TPM2TOOLS_TCTI, TCTI, /dev/tpmrm0, /dev/tpm0). */
     public static final String TCTI = "provhsm.tpm.tcti";
+    /** The tpm2-tss TCTI loader library (name or path); by default libtss2-tctildr from the system. */
+    public static final String TCTI_LIBRARY = "provhsm.tpm.tcti-library";
     /** {@code host:port} of a simulator's data port (swtpm), reached over TCP without tpm2-tss. */
     public static final String TCP = "provhsm.tpm.tcp";
     /** How long the tcp transport waits to connect and for a response, in milliseconds. */
@@ -55,7 +57,7 @@ public final class TpmSettings {
         return switch (transportName(config)) {
             case "tcp" -> TcpTransport.parse(config.require(TCP), config.describe(TCP), timeoutMillis(config));
             case "tbs" -> new TbsTransport();
-            default -> new TctiTransport(tctiConfiguration(config));
+            default -> new TctiTransport(tctiConfiguration(config), config.get(TCTI_LIBRARY).orElse(null));
         };
     }
 

@@ -55,7 +55,8 @@ public final class TpmSimulatorProvider implements HsmProvider {
         Swtpm swtpm = Swtpm.start(stateDir);
         TpmTransport transport;
         try {
-            transport = transportName.equals("tcti") ? new TctiTransport(swtpm.tcti())
+            transport = transportName.equals("tcti")
+                    ? new TctiTransport(swtpm.tcti(), config.get(TpmSettings.TCTI_LIBRARY).orElse(null))
                     : new TcpTransport("127.0.0.1", swtpm.dataPort(), TpmSettings.timeoutMillis(config));
         } catch (RuntimeException e) {
             swtpm.stop();

@@ -159,6 +159,25 @@ abstract class SwtpmControlledSuite extends TpmSuite {
     }
 
     @Test
+    void aTpmWaitingForStartupIsStartedUpByTheFirstCommand() {
+        swtpm = Swtpm.start(Swtpm.copyState(TpmVectors.SWTPM_STATE, temp.resolve("no-startup")), false);
+        try (TpmHsm hsm = open()) {
+            assertArrayEquals(TpmVectors.ek(), hsm.endorsementKey());
+            hsm.activateIdentityKey(TpmVectors.blob1());
+            assertSignsKnownAnswers(hsm, 1);
+        }
+    }
+
+    @Test
+    void stateCopiesAndDirectoriesAreReadableByTheOwnerOnly() throws IOException {
+        startOnSharedState();
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(swtpm.stateDir())));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(swtpm.stateDir().resolve("tpm2-00.permall"))));
+    }
+
+    @Test
     void openingAStoppedTpmIsTpmUnreachable() {
         startOnSharedState();
         swtpm.stop();

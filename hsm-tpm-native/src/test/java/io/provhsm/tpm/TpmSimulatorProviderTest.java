@@ -3,6 +3,7 @@ package io.provhsm.tpm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.provhsm.Hsms;
@@ -52,6 +53,19 @@ class TpmSimulatorProviderTest extends TpmSuite {
         assertEquals(swtpmProcesses - 1, children(), "closing the session stopped its swtpm");
         try (TpmHsm hsm = open()) {
             assertArrayEquals(ek, hsm.endorsementKey(), "same state directory, same EK");
+        }
+    }
+
+    @Test
+    void aStateDirectoryInUseByAnotherSimulatorIsAClearError() {
+        startOnEmptyState();
+        try (TpmHsm first = open()) {
+            io.provhsm.HsmUnavailableException e = assertThrows(
+                    io.provhsm.HsmUnavailableException.class, this::open);
+            assertTrue(e.getMessage().contains("is in use by another swtpm"), e.getMessage());
+            // the first session keeps working while the second is refused
+            assertThrows(IllegalStateException.class, () -> first.signWithIdentity(new byte[1]), "no identity yet");
+            assertEquals(io.provhsm.dps.RegistrationIds.fromEndorsementKey(first.endorsementKey()), first.registrationId());
         }
     }
 

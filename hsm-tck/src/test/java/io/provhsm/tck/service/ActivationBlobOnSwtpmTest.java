@@ -118,6 +118,44 @@ class ActivationBlobOnSwtpmTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"tcti"})
+    void inDictionaryAttackLockoutAnIdentityWithoutNoDaGivesAClearErrorAndWorksAgainAfterwards(String transport)
+            throws Exception {
+        try (TpmDeviceHsm hsm = open(shared, transport)) {
+            byte[] key = randomBytes(32);
+            hsm.activateIdentityKey(ActivationBlobBuilder.forTpm(hsm.endorsementKey(), hsm.storageRootKey())
+                    .withNoDA(false).build(key));
+            assertSignsWith(hsm, key);
+
+            // one wrong password on a DA-protected NV index, with maxTries 1, puts the TPM in lockout
+            tpm2(shared, "tpm2_dictionarylockout", "-s", "-n", "1", "-t", "600", "-l", "600");
+            tpm2(shared, "tpm2_nvdefine", "0x1500016", "-C", "o", "-s", "8", "-a", "authread|authwrite", "-p", "pass");
+            Process wrong = tpm2Process(shared, "tpm2_nvread", "0x1500016", "-P", "wrong", "-s", "8");
+            assertTrue(wrong.waitFor() != 0, "the wrong password is refused");
+
+            HsmException e = assertThrows(HsmException.class, () -> hsm.signWithIdentity(new byte[5]));
+            assertTrue(e.getMessage().contains("TPM_RC_LOCKOUT") && e.getMessage().contains("dictionary-attack lockout"),
+                    e.getMessage());
+
+            tpm2(shared, "tpm2_dictionarylockout", "-c");
+            assertSignsWith(hsm, key);
+        }
+    }
+
+    private static void tpm2(Swtpm swtpm, String... command) throws Exception {
+        Process process = tpm2Process(swtpm, command);
+        String err = new String(process.getErrorStream().readAllBytes());
+        assertTrue(process.waitFor() == 0, String.join(" ", command) + ": " + err);
+    }
+
+    private static Process tpm2Process(Swtpm swtpm, String... command) throws java.io.IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("TPM2TOOLS_TCTI", swtpm.tcti());
+        builder.environment().put("TSS2_LOG", "all+none");
+        return builder.start();
+    }
+
     private static void assertSignsWith(TpmHsm hsm, byte[] key) throws GeneralSecurityException {
         for (int size : MESSAGE_SIZES) {
             byte[] message = new byte[size];

@@ -33,15 +33,23 @@ public final class Swtpm implements AutoCloseable {
     /** swtpm control-channel command that makes it store its state and exit (CMD_SHUTDOWN). */
     private static final int CMD_SHUTDOWN = 3;
     private static final long START_TIMEOUT_MS = 10_000;
+    /** Instances still running when the JVM exits are shut down (a lingering swtpm would keep its state locked). */
+    private static final java.util.Set<Swtpm> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Swtpm::stop), "swtpm-shutdown"));
+    }
 
     private final Path stateDir;
     private final String executable;
+    private final boolean startupClear;
     private final int dataPort;
     private final int controlPort;
     private Process process;
 
-    private Swtpm(String executable, Path stateDir, int dataPort, int controlPort) {
+    private Swtpm(String executable, Path stateDir, int dataPort, int controlPort, boolean startupClear) {
         this.executable = executable;
+        this.startupClear = startupClear;
         this.stateDir = stateDir;
         this.dataPort = dataPort;
         this.controlPort = controlPort;
@@ -69,8 +77,16 @@ public final class Swtpm implements AutoCloseable {
         return executable().isPresent();
     }
 
-    /** Starts swtpm on free loopback ports serving {@code stateDir} (created owner-only if missing). */
+    /** Starts swtpm on free loopback ports serving {@code stateDir} (created owner-only if missing), TPM started up. */
     public static Swtpm start(Path stateDir) {
+        return start(stateDir, true);
+    }
+
+    /**
+     * Like {@link #start(Path)}; with {@code startupClear} false, TPM2_Startup is left to the client, as on a
+     * TPM whose firmware did not send it.
+     */
+    public static Swtpm start(Path stateDir, boolean startupClear) {
         Path exe = executable().orElseThrow(() -> new HsmUnavailableException(
                 "swtpm is not installed (no 'swtpm' on the PATH); install the Debian packages swtpm and swtpm-tools"));
         createOwnerOnlyDirectory(stateDir);
@@ -78,10 +94,12 @@ public final class Swtpm implements AutoCloseable {
         // Free ports are only free until someone takes them: retry with new ones if swtpm cannot bind.
         for (int attempt = 0; attempt < 5; attempt++) {
             int[] ports = freePortPair();
-            Swtpm swtpm = new Swtpm(exe.toString(), stateDir, ports[0], ports[1]);
+            Swtpm swtpm = new Swtpm(exe.toString(), stateDir, ports[0], ports[1], startupClear);
             try {
                 swtpm.launch();
                 return swtpm;
+            } catch (StateInUseException e) {
+                throw e;
             } catch (HsmUnavailableException e) {
                 last = e;
             }
@@ -97,7 +115,7 @@ public final class Swtpm implements AutoCloseable {
                 if (Files.isRegularFile(file)) {
                     Path copy = target.resolve(file.getFileName().toString());
                     Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
-                    copy.toFile().setWritable(true, true);
+                    ownerOnly(copy, "rw-------");
                 }
             }
         } catch (IOException e) {
@@ -108,10 +126,10 @@ public final class Swtpm implements AutoCloseable {
 
     private void launch() {
         List<String> command = new ArrayList<>(List.of(executable, "socket", "--tpm2",
-                "--tpmstate", "dir=" + stateDir.toAbsolutePath(),
+                "--tpmstate", "dir=" + stateDir.toAbsolutePath() + ",mode=0600",
                 "--server", "type=tcp,port=" + dataPort + ",bindaddr=127.0.0.1",
                 "--ctrl", "type=tcp,port=" + controlPort + ",bindaddr=127.0.0.1",
-                "--flags", "not-need-init,startup-clear",
+                "--flags", startupClear ? "not-need-init,startup-clear" : "not-need-init",
                 "--log", "file=" + stateDir.toAbsolutePath().resolve("swtpm.log")));
         try {
             process = new ProcessBuilder(command)
@@ -124,11 +142,17 @@ public final class Swtpm implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
+                String why = lastLines(stateDir.resolve("swtpm.log"), 2);
+                if (why.contains("lockfile")) {
+                    throw new StateInUseException("swtpm state directory " + stateDir + " is in use by another swtpm"
+                            + " (its lock file is held): " + why);
+                }
                 throw new HsmUnavailableException("swtpm exited at start with status " + process.exitValue()
-                        + " (ports " + dataPort + "/" + controlPort + ", state " + stateDir + "); see "
-                        + stateDir.resolve("swtpm.log") + " and swtpm.out");
+                        + " (ports " + dataPort + "/" + controlPort + ", state " + stateDir + "): " + why
+                        + "; see " + stateDir.resolve("swtpm.log"));
             }
             if (accepts(controlPort)) {
+                RUNNING.add(this);
                 LOG.log(System.Logger.Level.DEBUG, "swtpm pid " + process.pid() + " ready on 127.0.0.1:" + dataPort);
                 return;
             }
@@ -195,6 +219,7 @@ public final class Swtpm implements AutoCloseable {
 
     /** Kills the process by PID without letting it save anything (a crash or power loss). */
     public void kill() {
+        RUNNING.remove(this);
         if (process != null) {
             ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
             waitForExit(process, 5_000);
@@ -203,6 +228,7 @@ public final class Swtpm implements AutoCloseable {
 
     /** Shuts swtpm down through its control channel; falls back to killing it by PID. Idempotent. */
     public void stop() {
+        RUNNING.remove(this);
         if (process == null || !process.isAlive()) {
             return;
         }
@@ -233,6 +259,31 @@ public final class Swtpm implements AutoCloseable {
                 + (isRunning() ? ", pid " + process.pid() : ", stopped") + "]";
     }
 
+    /** The last {@code count} non-blank lines of a log, joined, oldest first. */
+    private static String lastLines(Path file, int count) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            List<String> last = new ArrayList<>();
+            for (int i = lines.size() - 1; i >= 0 && last.size() < count; i--) {
+                if (!lines.get(i).isBlank()) {
+                    last.add(0, lines.get(i).strip());
+                }
+            }
+            return last.isEmpty() ? "no output" : String.join(" ", last);
+        } catch (IOException | RuntimeException e) {
+            return "no log";
+        }
+    }
+
+    /** Another swtpm holds the state directory's lock: starting again on other ports cannot help. */
+    private static final class StateInUseException extends HsmUnavailableException {
+        private static final long serialVersionUID = 1L;
+
+        StateInUseException(String message) {
+            super(message);
+        }
+    }
+
     private static boolean waitForExit(Process process, long millis) {
         try {
             return process.waitFor(millis, TimeUnit.MILLISECONDS);
@@ -253,42 +304,71 @@ public final class Swtpm implements AutoCloseable {
 
     /**
      * Two consecutive free loopback ports: tpm2-tss's swtpm TCTI reaches the control channel at data port + 1.
+     * They are drawn below the kernel's ephemeral range: the swtpm TCTI connects once per command, and the
+     * thousands of client sockets it leaves in TIME_WAIT occupy ephemeral ports that a server cannot bind.
      */
     private static int[] freePortPair() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket data = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int port = data.getLocalPort();
-                if (port >= 65535) {
-                    continue;
-                }
-                try (ServerSocket control = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
-                    return new int[] {port, control.getLocalPort()};
-                } catch (IOException taken) {
-                    // port + 1 is in use: try another pair
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("no free loopback port", e);
+        int[] ephemeral = ephemeralRange();
+        int low = 10_000;
+        int high = ephemeral[0] - 2;
+        if (high - low < 1_000) {
+            low = ephemeral[1] + 1;
+            high = 65_533;
+        }
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(low, high + 1);
+            if (bindable(port) && bindable(port + 1)) {
+                return new int[] {port, port + 1};
             }
         }
-        throw new UncheckedIOException(new IOException("no two consecutive free loopback ports found"));
+        throw new UncheckedIOException(new IOException("no two consecutive free loopback ports between " + low + " and " + high));
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The kernel's ephemeral port range (Linux), else the IANA one. */
+    private static int[] ephemeralRange() {
+        try {
+            String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            return new int[] {Integer.parseInt(range[0]), Integer.parseInt(range[1])};
+        } catch (IOException | RuntimeException e) {
+            return new int[] {49_152, 65_535};
+        }
     }
 
     /** Creates the directory (and parents) readable by the owner only, where the file system supports it. */
     public static void createOwnerOnlyDirectory(Path dir) {
         try {
             Files.createDirectories(dir);
-            try {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            } catch (UnsupportedOperationException e) {
-                File file = dir.toFile();
-                file.setReadable(false, false);
-                file.setReadable(true, true);
-                file.setWritable(false, false);
-                file.setWritable(true, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create swtpm state directory " + dir, e);
+        }
+        ownerOnly(dir, "rwx------");
+    }
+
+    /** TPM state holds the TPM's secrets (seeds, keys): only its owner may read it. */
+    private static void ownerOnly(Path path, String posixPermissions) {
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(posixPermissions));
+        } catch (UnsupportedOperationException e) {
+            File file = path.toFile();
+            file.setReadable(false, false);
+            file.setReadable(true, true);
+            file.setWritable(false, false);
+            file.setWritable(true, true);
+            if (file.isDirectory()) {
+                file.setExecutable(false, false);
                 file.setExecutable(true, true);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create swtpm state directory " + dir, e);
+            throw new UncheckedIOException("cannot restrict " + path + " to its owner", e);
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.Map;
  */
 public final class TctiTransport extends TpmTransport {
     private final String configuration;
+    private final String library;
     private Pointer context;
     private Function transmit;
     private Function receive;
@@ -26,7 +27,13 @@ public final class TctiTransport extends TpmTransport {
     private final Memory responseSize = new Memory(Native.SIZE_T_SIZE);
 
     public TctiTransport(String configuration) {
+        this(configuration, null);
+    }
+
+    /** @param library the tctildr library name or path; null for libtss2-tctildr from the system */
+    public TctiTransport(String configuration, String library) {
         this.configuration = configuration;
+        this.library = library;
     }
 
     /**
@@ -44,8 +51,8 @@ public final class TctiTransport extends TpmTransport {
     }
 
     /** Why this transport cannot work here (the library is missing), or null. */
-    public static String unavailableReason() {
-        return Tss2TctiLoader.unavailableReason();
+    public static String unavailableReason(String library) {
+        return Tss2TctiLoader.unavailableReason(library);
     }
 
     public String configuration() {
@@ -62,9 +69,9 @@ public final class TctiTransport extends TpmTransport {
         if (context != null) {
             return;
         }
-        Tss2TctiLoader.Library2 library = Tss2TctiLoader.library();
+        Tss2TctiLoader.Library2 loader = Tss2TctiLoader.library(library);
         PointerByReference handle = new PointerByReference();
-        int rc = library.Tss2_TctiLdr_Initialize(configuration, handle);
+        int rc = loader.Tss2_TctiLdr_Initialize(configuration, handle);
         if (rc != 0 || handle.getValue() == null) {
             throw unreachable("Tss2_TctiLdr_Initialize failed with " + tss2Rc(rc), null);
         }
@@ -119,7 +126,7 @@ public final class TctiTransport extends TpmTransport {
         transmit = null;
         receive = null;
         if (current != null) {
-            Tss2TctiLoader.library().Tss2_TctiLdr_Finalize(new PointerByReference(current));
+            Tss2TctiLoader.library(library).Tss2_TctiLdr_Finalize(new PointerByReference(current));
         }
     }
 

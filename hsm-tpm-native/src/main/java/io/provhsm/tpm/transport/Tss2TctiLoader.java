@@ -10,6 +10,8 @@ import com.sun.jna.Structure;
 import com.sun.jna.ptr.PointerByReference;
 import io.provhsm.HsmUnavailableException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * JNA bindings to tpm2-tss's TCTI loader ({@code libtss2-tctildr}) and to the function pointers of a
@@ -72,56 +74,50 @@ final class Tss2TctiLoader {
         }
     }
 
-    private static volatile Library2 library;
-    private static volatile String loadFailure;
+    /** The library name JNA tries first; the unversioned name exists only with libtss2-dev, so .so.0 follows. */
+    static final String DEFAULT_LIBRARY = "tss2-tctildr";
+    private static final Map<String, Library2> LOADED = new ConcurrentHashMap<>();
 
     private Tss2TctiLoader() {
     }
 
-    /** The loaded library; the error names the Debian package when it is missing. */
-    static Library2 library() {
-        Library2 loaded = library;
+    /** The loaded library ({@code name}: a name or path; null: the default); the error names the Debian package. */
+    static Library2 library(String name) {
+        String key = name == null ? DEFAULT_LIBRARY : name;
+        Library2 loaded = LOADED.get(key);
         if (loaded != null) {
             return loaded;
         }
         synchronized (Tss2TctiLoader.class) {
-            if (library == null) {
-                if (loadFailure != null) {
-                    throw missing(loadFailure);
-                }
-                quietLogging();
-                UnsatisfiedLinkError first = null;
-                // the unversioned name exists only with libtss2-dev; the runtime package has the .so.0
-                for (String name : List.of("tss2-tctildr", "libtss2-tctildr.so.0")) {
-                    try {
-                        library = Native.load(name, Library2.class);
-                        break;
-                    } catch (UnsatisfiedLinkError e) {
-                        first = first == null ? e : first;
-                    }
-                }
-                if (library == null) {
-                    loadFailure = first == null ? "not found" : first.getMessage();
-                    throw missing(loadFailure);
+            quietLogging();
+            List<String> candidates = name == null ? List.of(DEFAULT_LIBRARY, "libtss2-tctildr.so.0") : List.of(name);
+            UnsatisfiedLinkError first = null;
+            for (String candidate : candidates) {
+                try {
+                    Library2 library = Native.load(candidate, Library2.class);
+                    LOADED.put(key, library);
+                    return library;
+                } catch (UnsatisfiedLinkError e) {
+                    first = first == null ? e : first;
                 }
             }
-            return library;
+            throw missing(key, first == null ? "not found" : first.getMessage());
         }
     }
 
-    /** Whether the library can be loaded here; never throws. */
-    static String unavailableReason() {
+    /** Why the library cannot be loaded here, or null; never throws. */
+    static String unavailableReason(String name) {
         try {
-            library();
+            library(name);
             return null;
         } catch (HsmUnavailableException e) {
             return e.getMessage();
         }
     }
 
-    private static HsmUnavailableException missing(String detail) {
-        return new HsmUnavailableException("tpm2-tss TCTI loader libtss2-tctildr cannot be loaded (" + detail
-                + "); install the Debian package " + PACKAGES);
+    private static HsmUnavailableException missing(String name, String detail) {
+        return new HsmUnavailableException("tpm2-tss TCTI loader libtss2-tctildr cannot be loaded as '" + name + "' ("
+                + detail + "); install the Debian package " + PACKAGES);
     }
 
     /** tpm2-tss logs every failed connection to stderr unless TSS2_LOG says otherwise; keep a caller's choice. */

@@ -1,0 +1,119 @@
+package io.provhsm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.provhsm.tpm.sim.Swtpm;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code provhsm identity / tpm activate / sign} end to end against swtpm on a copy of the shared vectors' state. */
+class TpmCommandTest {
+    private static final Path VECTORS = Path.of(System.getProperty("provhsm.shared.dir", "../../shared"), "vectors", "tpm");
+
+    @TempDir
+    Path temp;
+    private Swtpm swtpm;
+    private JsonObject vector;
+
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        vector = JsonParser.parseString(Files.readString(VECTORS.resolve("vector.json"))).getAsJsonObject();
+        swtpm = Swtpm.start(Swtpm.copyState(VECTORS.resolve("swtpm-state"), temp.resolve("state")));
+    }
+
+    @AfterEach
+    void stop() {
+        swtpm.stop();
+    }
+
+    private Result provhsm(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Provhsm.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private String[] withTcti(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of("--provider", "tpm", "--config", "provhsm.tpm.tcti=" + swtpm.tcti()));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void identityPrintsWhatTheServiceNeedsToEnrolTheTpm() {
+        Result result = provhsm(withTcti("identity", "--json"));
+        assertEquals(0, result.code(), result.err());
+        JsonObject json = JsonParser.parseString(result.out()).getAsJsonObject();
+        assertEquals(vector.get("registration_id").getAsString(), json.get("registrationId").getAsString());
+        assertEquals(vector.get("ek_b64").getAsString(), json.get("endorsementKey").getAsString());
+        assertEquals(vector.get("srk_b64").getAsString(), json.get("storageRootKey").getAsString());
+    }
+
+    @Test
+    void activateThenSignGivesTheKnownHmacs() throws IOException {
+        Result activated = provhsm(withTcti("tpm", "activate", "--blob", vector.get("blob1_b64").getAsString(), "--json"));
+        assertEquals(0, activated.code(), activated.err());
+        assertTrue(activated.out().contains("0x81000100"), activated.out());
+        Result signed = provhsm(withTcti("sign", "--data-hex", "68656c6c6f", "--json"));
+        assertEquals(0, signed.code(), signed.err());
+        assertEquals(vector.getAsJsonObject("expected_hmac_k1").get("hello").getAsString(),
+                JsonParser.parseString(signed.out()).getAsJsonObject().get("signature").getAsString());
+
+        // a binary blob file replaces the key
+        Path file = temp.resolve("blob2.bin");
+        Files.write(file, Base64.getDecoder().decode(vector.get("blob2_b64").getAsString()));
+        assertEquals(0, provhsm(withTcti("tpm", "activate", "--blob-file", file.toString())).code());
+        Result second = provhsm(withTcti("sign", "--data-hex", "68656c6c6f", "--json"));
+        assertEquals(vector.getAsJsonObject("expected_hmac_k2").get("hello").getAsString(),
+                JsonParser.parseString(second.out()).getAsJsonObject().get("signature").getAsString());
+    }
+
+    @Test
+    void aTruncatedBlobIsAUsageErrorNamingTheField() throws IOException {
+        byte[] blob = Base64.getDecoder().decode(vector.get("blob1_b64").getAsString());
+        Path file = temp.resolve("truncated.b64");
+        Files.writeString(file, Base64.getEncoder().encodeToString(Arrays.copyOf(blob, 400)));
+        Result result = provhsm(withTcti("tpm", "activate", "--blob-file", file.toString()));
+        assertEquals(ExitCode.USAGE, result.code());
+        assertTrue(result.err().contains("declares") || result.err().contains("activation blob"), result.err());
+        assertEquals(ExitCode.USAGE, provhsm(withTcti("tpm", "activate", "--blob", "not base64!")).code());
+        assertEquals(ExitCode.USAGE, provhsm("tpm", "activate").code(), "a blob is required");
+    }
+
+    @Test
+    void theSimulatorProviderPrintsTheSameEkOnEveryRun() {
+        String stateDir = temp.resolve("simulator").toString();
+        Result first = provhsm("identity", "--provider", "tpm-simulator", "--config",
+                "provhsm.tpm.simulator.state-dir=" + stateDir, "--json");
+        assertEquals(0, first.code(), first.err());
+        Result second = provhsm("identity", "--provider", "tpm-simulator", "--config",
+                "provhsm.tpm.simulator.state-dir=" + stateDir, "--json");
+        String ek = JsonParser.parseString(first.out()).getAsJsonObject().get("endorsementKey").getAsString();
+        assertEquals(ek, JsonParser.parseString(second.out()).getAsJsonObject().get("endorsementKey").getAsString());
+    }
+
+    @Test
+    void anUnreachableTpmIsAnHsmFailure() {
+        swtpm.stop();
+        Result result = provhsm(withTcti("identity"));
+        assertEquals(ExitCode.HSM_FAILURE, result.code());
+        assertTrue(result.err().contains("TPM unreachable"), result.err());
+    }
+}
