@@ -19,6 +19,16 @@
 
 #include "hsm_client_data.h"
 
+/* The tables are arrays of function pointers in ABI order: the Java bridge reads field i at i * sizeof(void*). */
+#include <stddef.h>
+_Static_assert(sizeof(HSM_CLIENT_TPM_INTERFACE) == 6 * sizeof(void*), "TPM table size");
+_Static_assert(offsetof(HSM_CLIENT_TPM_INTERFACE, hsm_client_sign_with_identity) == 5 * sizeof(void*), "TPM table order");
+_Static_assert(offsetof(HSM_CLIENT_TPM_INTERFACE, hsm_client_activate_identity_key) == 2 * sizeof(void*), "TPM table order");
+_Static_assert(sizeof(HSM_CLIENT_X509_INTERFACE) == 5 * sizeof(void*), "X.509 table size");
+_Static_assert(offsetof(HSM_CLIENT_X509_INTERFACE, hsm_client_get_common_name) == 4 * sizeof(void*), "X.509 table order");
+_Static_assert(sizeof(HSM_CLIENT_KEY_INTERFACE) == 5 * sizeof(void*), "key table size");
+_Static_assert(offsetof(HSM_CLIENT_KEY_INTERFACE, hsm_client_set_symm_key_info) == 4 * sizeof(void*), "key table order");
+
 static int failures;
 
 #define CHECK(condition) check((condition), #condition, __LINE__)

@@ -217,17 +217,12 @@ public final class HsmLibrary {
 
     /** A string the library returned (NUL-terminated within the bound), freed here. */
     String takeString(long address, String function) {
-        byte[] bytes = takeStringBytes(address, function);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return new String(takeStringBytes(address, function, false), StandardCharsets.UTF_8);
     }
 
     /** A secret string's bytes; its native copy is zeroed before it is freed. The caller wipes the result. */
     byte[] takeSecretString(long address, String function) {
         return takeStringBytes(address, function, true);
-    }
-
-    private byte[] takeStringBytes(long address, String function) {
-        return takeStringBytes(address, function, false);
     }
 
     private byte[] takeStringBytes(long address, String function, boolean secret) {

@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentMap;
 public final class JnaBinding implements NativeBinding {
     private final NativeLibrary library;
     private final Function free;
+    /** The library's free is the C library's own: JNA's native free() is the same function, minus Function.invoke. */
+    private final boolean freeIsLibc;
     private final ConcurrentMap<Long, Function> functions = new ConcurrentHashMap<>();
 
     /** {@code size_t}, whatever its width here. */
@@ -30,14 +32,16 @@ public final class JnaBinding implements NativeBinding {
     /** @throws UnsatisfiedLinkError with the dynamic loader's message if the library cannot be loaded */
     public JnaBinding(String library) {
         this.library = NativeLibrary.getInstance(library);
+        Function libc = NativeLibrary.getInstance(com.sun.jna.Platform.C_LIBRARY_NAME).getFunction("free");
         Function own;
         try {
             // the free of the library's own C runtime, found through its dependencies
             own = this.library.getFunction("free");
         } catch (UnsatisfiedLinkError e) {
-            own = NativeLibrary.getInstance(com.sun.jna.Platform.C_LIBRARY_NAME).getFunction("free");
+            own = libc;
         }
         this.free = own;
+        this.freeIsLibc = Pointer.nativeValue(own) == Pointer.nativeValue(libc);
     }
 
     @Override
@@ -102,7 +106,11 @@ public final class JnaBinding implements NativeBinding {
 
     @Override
     public void freeReturned(long address) {
-        free.invokeVoid(new Object[] {new Pointer(address)});
+        if (freeIsLibc) {
+            Native.free(address);
+        } else {
+            free.invokeVoid(new Object[] {new Pointer(address)});
+        }
     }
 
     private Function function(long address) {
