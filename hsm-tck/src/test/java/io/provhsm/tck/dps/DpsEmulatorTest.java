@@ -107,6 +107,32 @@ class DpsEmulatorTest {
     }
 
     @Test
+    void eightDevicesRegisteringAtOnceAreAllAssigned() throws Exception {
+        byte[] groupKey = new byte[32];
+        RANDOM.nextBytes(groupKey);
+        dps.enrollSymmetricKeyGroup("crowd", groupKey);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<RegistrationResult>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String id = "crowd-device-" + i;
+                results.add(pool.submit(() -> {
+                    try (SymmetricKeyHsm hsm = symmetricDevice(id, SymmetricKeys.deriveDeviceKey(groupKey, id))) {
+                        return client.register(hsm);
+                    }
+                }));
+            }
+            for (int i = 0; i < 8; i++) {
+                RegistrationResult result = results.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals("crowd-device-" + i, result.deviceId());
+                assertTrue(dps.assignedDevice("crowd-device-" + i).isPresent());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void pollingReachesAssignedAfterAssigning() throws Exception {
         try (DpsEmulator polling = DpsEmulator.builder().pollsBeforeAssigned(1).start()) {
             byte[] key = new byte[32];
@@ -257,6 +283,15 @@ class DpsEmulatorTest {
         String expired = SasToken.sign(resource, Instant.now().getEpochSecond() - 1, "registration",
                 SasToken.ResourceEncoding.AS_IS, data -> HmacSha256.compute(key, data)).value();
         assertError(put(register, body, expired), 401, DpsError.UNAUTHORIZED, "expired");
+
+        // not even TLS: the connection is dropped, the server goes on
+        try (java.net.Socket garbage = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), dps.port())) {
+            garbage.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            garbage.setSoTimeout(5000);
+            garbage.getInputStream().read();
+        } catch (java.io.IOException expected) {
+            // reset or closed: either way the emulator refused it
+        }
 
         HttpResponse<String> ok = put(register, body, rightSas);
         assertEquals(200, ok.statusCode(), ok.body());
