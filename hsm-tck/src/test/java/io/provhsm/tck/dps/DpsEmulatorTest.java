@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.provhsm.Hsms;
-import io.provhsm.Mechanism;
 import io.provhsm.SymmetricKeyHsm;
 import io.provhsm.TpmHsm;
 import io.provhsm.tpm.sim.Swtpm;
