@@ -8,11 +8,17 @@
  *   unterminated    strings come back without a terminating NUL within 1 MiB + 1 bytes
  *   null_table      a table with NULL function pointers, and a table getter that returns NULL
  *   init_fails      initialize_hsm_system returns non-zero
+ *   counting        not broken: every string and buffer it returns is tracked, and it exports its own free()
+ *                   (found first by a lookup through the library's handle) that counts each release, so a test
+ *                   can prove every returned buffer is freed exactly once (counting_hsm_outstanding,
+ *                   counting_hsm_double_frees). Tracked memory is never really released: bounded test use only.
+ *                   Its sign_with_identity sleeps 0.2 ms and counts calls that overlap (counting_hsm_overlaps).
  * Every buffer it hands out is really malloc'd, so freeing it is always correct.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hsm_client_data.h"
 
@@ -20,6 +26,96 @@
 
 static int handles_alive;
 
+#if defined(BROKEN_COUNTING)
+#define TRACKED_SLOTS (1u << 18)
+static void* tracked[TRACKED_SLOTS];
+static unsigned char tracked_live[TRACKED_SLOTS];
+static long outstanding;
+static long double_frees;
+static long foreign_frees;
+
+static size_t slot_of(const void* pointer)
+{
+    size_t slot = ((uintptr_t)pointer >> 4) & (TRACKED_SLOTS - 1);
+    while (tracked[slot] != NULL && tracked[slot] != pointer)
+    {
+        slot = (slot + 1) & (TRACKED_SLOTS - 1);
+    }
+    return slot;
+}
+
+static void* counted(void* pointer)
+{
+    if (pointer != NULL)
+    {
+        size_t slot = slot_of(pointer);
+        tracked[slot] = pointer;
+        tracked_live[slot] = 1;
+        outstanding++;
+    }
+    return pointer;
+}
+
+/* Only the bridge reaches this free (through the library handle); the library's own calls bind to libc's. */
+void free(void* pointer)
+{
+    if (pointer == NULL)
+    {
+        return;
+    }
+    size_t slot = slot_of(pointer);
+    if (tracked[slot] == NULL)
+    {
+        foreign_frees++;
+    }
+    else if (tracked_live[slot])
+    {
+        tracked_live[slot] = 0;
+        outstanding--;
+    }
+    else
+    {
+        double_frees++;
+    }
+}
+
+long counting_hsm_outstanding(void)
+{
+    return outstanding;
+}
+
+long counting_hsm_double_frees(void)
+{
+    return double_frees + foreign_frees;
+}
+
+/* sign_with_identity records whether two calls were ever inside it at once (to prove serialisation) */
+static int signing_now;
+static long signing_overlaps;
+
+long counting_hsm_overlaps(void)
+{
+    return __atomic_load_n(&signing_overlaps, __ATOMIC_SEQ_CST);
+}
+#else
+#define counted(pointer) (pointer)
+#endif
+
+#if defined(BROKEN_COUNTING)
+/* handles are static so that no free() of the library's own can be mistaken for the bridge's */
+static char handle_storage[16];
+static HSM_CLIENT_HANDLE broken_create(void)
+{
+    handles_alive++;
+    return handle_storage;
+}
+
+static void broken_destroy(HSM_CLIENT_HANDLE handle)
+{
+    (void)handle;
+    handles_alive--;
+}
+#else
 static HSM_CLIENT_HANDLE broken_create(void)
 {
     handles_alive++;
@@ -34,6 +130,7 @@ static void broken_destroy(HSM_CLIENT_HANDLE handle)
         free(handle);
     }
 }
+#endif
 
 static unsigned char* filled(size_t len, unsigned char value)
 {
@@ -50,6 +147,13 @@ static char* broken_string(HSM_CLIENT_HANDLE handle)
     (void)handle;
 #if defined(BROKEN_UNTERMINATED)
     return (char*)filled(UNTERMINATED_LENGTH, 'A');
+#elif defined(BROKEN_COUNTING)
+    char* text = counted(malloc(14));
+    if (text != NULL)
+    {
+        memcpy(text, "counting-hsm", 13);
+    }
+    return text;
 #else
     return NULL;
 #endif
@@ -65,7 +169,7 @@ static int broken_buffer(HSM_CLIENT_HANDLE handle, unsigned char** key, size_t* 
     *key = NULL;
     *key_len = 316;
 #else
-    *key = filled(4, 0x01);
+    *key = counted(filled(4, 0x01));
     *key_len = 4;
 #endif
     return 0;
@@ -85,6 +189,15 @@ static int broken_sign(HSM_CLIENT_HANDLE handle, const unsigned char* data, size
     (void)handle;
     (void)data;
     (void)data_len;
+#if defined(BROKEN_COUNTING)
+    if (__atomic_add_fetch(&signing_now, 1, __ATOMIC_SEQ_CST) > 1)
+    {
+        __atomic_add_fetch(&signing_overlaps, 1, __ATOMIC_SEQ_CST);
+    }
+    struct timespec pause = {0, 200000};
+    nanosleep(&pause, NULL);
+    __atomic_sub_fetch(&signing_now, 1, __ATOMIC_SEQ_CST);
+#endif
 #if defined(BROKEN_HUGE_LENGTH)
     *signed_value = filled(32, 0x11);
     *signed_len = (size_t)1 << 40;
@@ -92,7 +205,7 @@ static int broken_sign(HSM_CLIENT_HANDLE handle, const unsigned char* data, size
     *signed_value = NULL;
     *signed_len = 32;
 #else
-    *signed_value = filled(32, 0x11);
+    *signed_value = counted(filled(32, 0x11));
     *signed_len = 32;
 #endif
     return 0;

@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,9 @@ public final class Hsms {
     public record ProviderInfo(HsmProvider provider, String name, Set<Mechanism> mechanisms, String location,
                                Availability availability) {
         public String describe() {
-            return name + " " + mechanisms + " from " + location + ": "
-                    + (availability.available() ? "available (" : "unavailable (") + availability.reason() + ")";
+            String state = !availability.available() ? "unavailable ("
+                    : provider.selectableByDefault() ? "available (" : "available when named (";
+            return name + " " + mechanisms + " from " + location + ": " + state + availability.reason() + ")";
         }
     }
 
@@ -89,10 +91,22 @@ public final class Hsms {
      * @throws NoProviderException naming what was found and why none fits
      */
     public static HsmProvider select(Mechanism mechanism, HsmConfig config, ClassLoader loader) {
+        return selectForAny(mechanism == null ? Set.of() : EnumSet.of(mechanism), config, loader);
+    }
+
+    /**
+     * The provider that serves at least one of {@code mechanisms} under {@code config} (empty: any), e.g. a
+     * command that signs takes {@code TPM} or {@code SYMMETRIC_KEY}.
+     *
+     * @throws NoProviderException naming what was found and why none fits
+     */
+    public static HsmProvider selectForAny(Set<Mechanism> mechanisms, HsmConfig config, ClassLoader loader) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(mechanisms, "mechanisms");
         List<HsmProvider> all = providers(loader);
         String wanted = config.get(HsmConfig.PROVIDER).orElse(null);
-        String what = mechanism == null ? "any mechanism" : mechanism.name();
+        String what = mechanisms.isEmpty() ? "any mechanism"
+                : mechanisms.stream().sorted().map(Mechanism::name).collect(Collectors.joining(" or "));
         if (all.isEmpty()) {
             String message = "no provhsm provider on the class path (looked for META-INF/services/"
                     + HsmProvider.class.getName() + "); add a provider jar such as hsm-x509-dice";
@@ -108,7 +122,7 @@ public final class Hsms {
                 throw duplicateName(wanted, named);
             }
             HsmProvider provider = named.get(0);
-            if (mechanism != null && !provider.mechanisms().contains(mechanism)) {
+            if (!servesAny(provider, mechanisms)) {
                 throw new NoProviderException("provider '" + wanted + "' does not serve " + what
                         + "; it serves " + provider.mechanisms());
             }
@@ -120,7 +134,7 @@ public final class Hsms {
         }
         List<HsmProvider> candidates = new ArrayList<>();
         for (HsmProvider provider : all) {
-            if ((mechanism == null || provider.mechanisms().contains(mechanism)) && provider.selectableByDefault()
+            if (servesAny(provider, mechanisms) && provider.selectableByDefault()
                     && probe(provider, config).available()) {
                 candidates.add(provider);
             }
@@ -146,6 +160,14 @@ public final class Hsms {
 
     public static HsmProvider select(Mechanism mechanism, HsmConfig config) {
         return select(mechanism, config, contextLoader());
+    }
+
+    public static HsmProvider selectForAny(Set<Mechanism> mechanisms, HsmConfig config) {
+        return selectForAny(mechanisms, config, contextLoader());
+    }
+
+    private static boolean servesAny(HsmProvider provider, Set<Mechanism> mechanisms) {
+        return mechanisms.isEmpty() || mechanisms.stream().anyMatch(provider.mechanisms()::contains);
     }
 
     /** Opens a session on the selected provider, for the mechanism it serves (the first, if several). */

@@ -61,6 +61,28 @@ class HsmsDiscoveryTest {
     }
 
     @Test
+    void selectForAnyPicksTheOneProviderServingOneOfSeveralMechanisms() {
+        ClassLoader two = ServiceFolders.loader(ServiceFolders.folder(temp, "alpha-jar", FixtureProvider.Alpha.class),
+                ServiceFolders.folder(temp, "gamma-jar", FixtureProvider.Gamma.class));
+        java.util.Set<Mechanism> signing = java.util.EnumSet.of(Mechanism.TPM, Mechanism.SYMMETRIC_KEY);
+        assertEquals("gamma", Hsms.selectForAny(signing, NOTHING_SET, two).name());
+        NoProviderException e = assertThrows(NoProviderException.class,
+                () -> Hsms.selectForAny(signing, NOTHING_SET.with(HsmConfig.PROVIDER, "alpha"), two));
+        assertEquals("provider 'alpha' does not serve TPM or SYMMETRIC_KEY; it serves [X509]", e.getMessage());
+        assertThrows(NoProviderException.class, () -> Hsms.selectForAny(java.util.Set.of(), NOTHING_SET, two),
+                "empty set means any mechanism: two candidates");
+    }
+
+    @Test
+    void aProviderUsedOnlyWhenNamedIsNeverPickedUnaskedAndSaysSo() {
+        ClassLoader loader = ServiceFolders.loader(ServiceFolders.folder(temp, "delta-jar", FixtureProvider.Delta.class));
+        NoProviderException e = assertThrows(NoProviderException.class, () -> Hsms.select(null, NOTHING_SET, loader));
+        assertTrue(e.getMessage().startsWith("no available provider for any mechanism; found: delta [X509] from "), e.getMessage());
+        assertTrue(e.getMessage().contains(": available when named (fixture always available)"), e.getMessage());
+        assertEquals("delta", Hsms.select(null, NOTHING_SET.with(HsmConfig.PROVIDER, "delta"), loader).name());
+    }
+
+    @Test
     void aNameClaimedByTwoJarsIsAnErrorNamingBoth() {
         ClassLoader twins = ServiceFolders.loader(ServiceFolders.folder(temp, "alpha-jar", FixtureProvider.Alpha.class),
                 ServiceFolders.folder(temp, "alpha-twin-jar", FixtureProvider.AlphaTwin.class));

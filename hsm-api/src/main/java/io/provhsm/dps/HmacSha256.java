@@ -20,10 +20,16 @@ public final class HmacSha256 {
     private HmacSha256() {
     }
 
-    /** HMAC-SHA256 of {@code data} under {@code key}; neither array is retained or modified. */
-    public static byte[] compute(byte[] key, byte[] data) {
+    /**
+     * HMAC-SHA256 under {@code key} of the concatenation of {@code parts} (usually one); no array is retained
+     * or modified. Thread-safe.
+     */
+    public static byte[] compute(byte[] key, byte[]... parts) {
         Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(parts, "data");
+        for (byte[] part : parts) {
+            Objects.requireNonNull(part, "data");
+        }
         if (key.length == 0) {
             throw new InvalidInputException("HMAC key is empty");
         }
@@ -31,7 +37,10 @@ public final class HmacSha256 {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new BorrowedKey(key));
             try {
-                return mac.doFinal(data);
+                for (byte[] part : parts) {
+                    mac.update(part);
+                }
+                return mac.doFinal();
             } finally {
                 // the Mac keeps the key XORed with ipad/opad; re-keying overwrites those buffers
                 mac.init(new BorrowedKey(new byte[1]));

@@ -100,6 +100,22 @@ public final class SasToken {
         return new SasToken(sr, signature, expiry, keyName, value);
     }
 
+    /** The provisioning-service resource a device signs for: {@code {idScope}/registrations/{registrationId}}. */
+    public static String provisioningResource(String idScope, String registrationId) {
+        if (idScope == null || idScope.isEmpty() || !idScope.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '/' && c != '&' && c != '%')) {
+            throw new InvalidInputException("ID scope '" + idScope + "' is empty or has a space, '/', '&', '%' or non-ASCII character");
+        }
+        return idScope + "/registrations/" + RegistrationIds.requireValid(registrationId);
+    }
+
+    /** The IoT Hub resource a device signs for after provisioning: {@code {hubHost}/devices/{deviceId}}. */
+    public static String hubResource(String hubHost, String deviceId) {
+        if (hubHost == null || hubHost.isEmpty() || deviceId == null || deviceId.isEmpty()) {
+            throw new InvalidInputException("IoT Hub host and device id must not be empty");
+        }
+        return hubHost + "/devices/" + deviceId;
+    }
+
     /** The bytes that are signed: {@code sr + "\n" + se}, UTF-8, {@code sr} as written in the token. */
     public static byte[] stringToSign(String signedResource, long expiry) {
         return (signedResource + "\n" + expiry).getBytes(StandardCharsets.UTF_8);

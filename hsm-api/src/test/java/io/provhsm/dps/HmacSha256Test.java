@@ -30,6 +30,15 @@ class HmacSha256Test {
     }
 
     @Test
+    void severalPartsAreMacedAsTheirConcatenation() {
+        byte[] key = Vectors.tpmHex("k1_hex");
+        byte[] hello = Vectors.message("hello");
+        assertArrayEquals(Vectors.expectedHmac("k1", "hello"),
+                HmacSha256.compute(key, java.util.Arrays.copyOf(hello, 2), java.util.Arrays.copyOfRange(hello, 2, 5), new byte[0]));
+        assertArrayEquals(Vectors.expectedHmac("k1", "empty"), HmacSha256.compute(key));
+    }
+
+    @Test
     void theCallersKeyIsLeftIntact() {
         byte[] key = {1, 2, 3, 4};
         HmacSha256.compute(key, new byte[10]);

@@ -109,6 +109,15 @@ class SasTokenTest {
     }
 
     @Test
+    void resourcesAreBuiltAsTheClientsBuildThem() {
+        assertEquals(RESOURCE, SasToken.provisioningResource("0ne00000A0A", REGISTRATION_ID));
+        assertEquals("myhub.azure-devices.net/devices/dev-1", SasToken.hubResource("myhub.azure-devices.net", "dev-1"));
+        assertThrows(InvalidInputException.class, () -> SasToken.provisioningResource("0ne/x", REGISTRATION_ID));
+        assertThrows(InvalidInputException.class, () -> SasToken.provisioningResource("0ne00000A0A", "Not Valid"));
+        assertThrows(InvalidInputException.class, () -> SasToken.hubResource("", "dev-1"));
+    }
+
+    @Test
     void toStringHidesTheSignature() {
         SasToken token = SasToken.sign(RESOURCE, EXPIRY, "registration", ResourceEncoding.AS_IS, signer(k1()));
         String b64 = Base64.getEncoder().encodeToString(token.signature());

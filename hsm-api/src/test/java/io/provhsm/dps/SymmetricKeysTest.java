@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.provhsm.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
 class SymmetricKeysTest {
@@ -57,5 +62,21 @@ class SymmetricKeysTest {
         assertEquals("k is empty", assertThrows(InvalidInputException.class, () -> SymmetricKeys.decode(" \n", "k")).getMessage());
         assertEquals("k is not base64: non-ASCII character at position 2",
                 assertThrows(InvalidInputException.class, () -> SymmetricKeys.decode("QUé=", "k")).getMessage());
+    }
+
+    @Property(tries = 300)
+    void decodeOfBase64IsTheKey(@ForAll @Size(min = 16, max = 64) byte[] key) {
+        assertArrayEquals(key, SymmetricKeys.decode(Base64.getEncoder().encodeToString(key), "k"));
+    }
+
+    @Property(tries = 500)
+    void randomTextDecodesOrIsRejectedAsInvalidInput(@ForAll @StringLength(max = 120) String text) {
+        byte[] key;
+        try {
+            key = SymmetricKeys.decode(text, "k");
+        } catch (InvalidInputException expected) {
+            return;
+        }
+        assertTrue(key.length >= SymmetricKeys.MIN_LENGTH && key.length <= SymmetricKeys.MAX_LENGTH);
     }
 }

@@ -1,12 +1,9 @@
 package io.provhsm.cli;
 
 import io.provhsm.Hsm;
-import io.provhsm.Hsms;
 import io.provhsm.Pem;
 import io.provhsm.TpmHsm;
 import io.provhsm.X509Hsm;
-import io.provhsm.spi.HsmConfig;
-import io.provhsm.spi.HsmProvider;
 import java.util.Base64;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,19 +12,23 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The Java counterpart of the C SDK's tpm_device_provision and dice_device_enrollment tools. */
-@Command(name = "identity", description = "What the provisioning service needs to enrol this device.")
+@Command(name = "identity", description = {
+    "What the provisioning service needs to enrol this device: the registration id; for TPM the endorsement key "
+        + "and storage root key (base64); for X.509 the certificate chain (leaf first: individual enrollment) "
+        + "and root CA certificate (group enrollment), PEM."})
 final class IdentityCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
+    @Mixin
+    MechanismOption mechanismOption;
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        HsmConfig config = options.hsmConfig();
-        HsmProvider provider = Hsms.select(null, config);
-        Report report = new Report().put("provider", provider.name());
-        try (Hsm hsm = Hsms.open(provider, provider.mechanisms().stream().sorted().findFirst().orElseThrow(), config)) {
+        Selection selection = Selection.choose(options.hsmConfig(), mechanismOption.mechanism(), "identity");
+        Report report = new Report().put("provider", selection.provider().name());
+        try (Hsm hsm = selection.open()) {
             report.put("mechanism", hsm.mechanism().name()).put("registrationId", hsm.registrationId());
             if (hsm instanceof TpmHsm tpm) {
                 report.put("endorsementKey", Base64.getEncoder().encodeToString(tpm.endorsementKey()));
@@ -37,6 +38,7 @@ final class IdentityCommand implements Callable<Integer> {
                 x509.rootCertificate().ifPresent(root -> report.put("rootCertificate", Pem.certificate(root)));
             }
         }
+        // printed only once everything was read: an error leaves stdout empty
         report.print(spec.commandLine().getOut(), options.json());
         return ExitCode.OK;
     }

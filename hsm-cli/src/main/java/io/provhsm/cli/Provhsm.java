@@ -11,11 +11,15 @@ import picocli.CommandLine.Option;
 /** The {@code provhsm} command: what a provisioning service needs to enrol this device, and more. */
 @Command(name = "provhsm", mixinStandardHelpOptions = true, version = "provhsm 0.1.0",
         description = "Device identity for provisioning services: TPM 2.0, X.509 (DICE), symmetric key, custom HSM.",
+        // one line per subcommand; each is a class in this package
         subcommands = {
             ProvidersCommand.class,
             IdentityCommand.class,
             SignCommand.class,
             TpmCommand.class,
+            DiceCommand.class,
+            RegisterCommand.class,
+            DpsEmulatorCommand.class,
         })
 public final class Provhsm implements Runnable {
 
@@ -42,6 +46,8 @@ public final class Provhsm implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(Provhsm::exitCode);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        withHelpOptions(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println("provhsm: " + message(e));
             if (root.verbose) {
@@ -51,14 +57,23 @@ public final class Provhsm implements Runnable {
             return exitCode(e);
         });
         cli.setParameterExceptionHandler((e, args2) -> {
-            err.println("provhsm: " + e.getMessage());
-            err.println("try: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+            err.println("provhsm: " + oneLine(e.getMessage()) + " (try: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             err.flush();
             return ExitCode.USAGE;
         });
         int code = cli.execute(args);
         out.flush();
         return code;
+    }
+
+    /** -h/--help (and -V) on every subcommand, at any depth, without each class declaring them. */
+    private static void withHelpOptions(CommandLine command) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            withHelpOptions(sub);
+        }
     }
 
     static int exitCode(Throwable e) {
@@ -71,8 +86,17 @@ public final class Provhsm implements Runnable {
         return ExitCode.HSM_FAILURE;
     }
 
-    private static String message(Throwable e) {
+    /** The error as one line: its message (or type, if it has none), line breaks folded. */
+    static String message(Throwable e) {
         String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        // an unexpected exception (a provider's bug) keeps its type: the message alone may not say much
+        return e instanceof io.provhsm.HsmException ? oneLine(message) : e.getClass().getSimpleName() + ": " + oneLine(message);
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

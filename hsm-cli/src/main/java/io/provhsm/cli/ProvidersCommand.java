@@ -29,6 +29,7 @@ final class ProvidersCommand implements Callable<Integer> {
                 entry.put("name", info.name());
                 entry.put("mechanisms", info.mechanisms().stream().sorted().map(Enum::name).toList());
                 entry.put("available", info.availability().available());
+                entry.put("selectableByDefault", info.provider().selectableByDefault());
                 entry.put("reason", info.availability().reason());
                 entry.put("location", info.location());
                 list.add(entry);
@@ -40,7 +41,9 @@ final class ProvidersCommand implements Callable<Integer> {
             }
             for (Hsms.ProviderInfo info : infos) {
                 out.printf("%-16s %-24s %s: %s%n", info.name(), info.mechanisms().stream().sorted().toList(),
-                        info.availability().available() ? "available" : "unavailable", info.availability().reason());
+                        !info.availability().available() ? "unavailable"
+                                : info.provider().selectableByDefault() ? "available" : "available when named",
+                        info.availability().reason());
             }
             out.flush();
         }

@@ -1,16 +1,16 @@
 package io.provhsm.cli;
 
 import io.provhsm.Hsm;
-import io.provhsm.HsmException;
-import io.provhsm.Hsms;
 import io.provhsm.InvalidInputException;
+import io.provhsm.Mechanism;
 import io.provhsm.SymmetricKeyHsm;
 import io.provhsm.TpmHsm;
-import io.provhsm.spi.HsmConfig;
-import io.provhsm.spi.HsmProvider;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -22,8 +22,13 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "sign", description = "The identity's signature over data (HMAC-SHA256 for TPM and symmetric key), hex.")
 final class SignCommand implements Callable<Integer> {
+    /** Larger inputs are not what a SAS token or challenge needs; refuse rather than fill memory. */
+    static final long MAX_DATA = 16 * 1024 * 1024;
+
     @Mixin
     CommonOptions options;
+    @Mixin
+    MechanismOption mechanismOption;
     @Spec
     CommandSpec spec;
 
@@ -40,22 +45,15 @@ final class SignCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         byte[] bytes = readData();
-        HsmConfig config = options.hsmConfig();
-        HsmProvider provider = Hsms.select(null, config);
-        byte[] signature;
-        try (Hsm hsm = Hsms.open(provider, provider.mechanisms().stream().sorted().findFirst().orElseThrow(), config)) {
-            if (hsm instanceof TpmHsm tpm) {
-                signature = tpm.signWithIdentity(bytes);
-            } else if (hsm instanceof SymmetricKeyHsm key) {
-                signature = key.sign(bytes);
-            } else {
-                throw new HsmException("provider '" + provider.name() + "' serves " + hsm.mechanism()
-                        + ", which signs through TLS, not sign: use a TPM or symmetric-key provider");
-            }
-            new Report().put("provider", provider.name()).put("mechanism", hsm.mechanism().name())
-                    .put("registrationId", hsm.registrationId()).put("signature", HexFormat.of().formatHex(signature))
-                    .print(spec.commandLine().getOut(), options.json());
+        Selection selection = Selection.choose(options.hsmConfig(), mechanismOption.mechanism(),
+                EnumSet.of(Mechanism.TPM, Mechanism.SYMMETRIC_KEY), "sign");
+        Report report = new Report().put("provider", selection.provider().name());
+        try (Hsm hsm = selection.open()) {
+            byte[] signature = hsm instanceof TpmHsm tpm ? tpm.signWithIdentity(bytes) : ((SymmetricKeyHsm) hsm).sign(bytes);
+            report.put("mechanism", hsm.mechanism().name()).put("registrationId", hsm.registrationId())
+                    .put("signature", HexFormat.of().formatHex(signature));
         }
+        report.print(spec.commandLine().getOut(), options.json());
         return ExitCode.OK;
     }
 
@@ -64,13 +62,26 @@ final class SignCommand implements Callable<Integer> {
             try {
                 return HexFormat.of().parseHex(data.hex.strip());
             } catch (IllegalArgumentException e) {
-                throw new InvalidInputException("--data-hex is not hex (" + data.hex.length() + " characters)");
+                throw new InvalidInputException("--data-hex is not hex (" + data.hex.strip().length()
+                        + " characters; two hex digits per byte)");
             }
         }
+        Path file = data.file;
         try {
-            return Files.readAllBytes(data.file);
+            if (Files.isDirectory(file)) {
+                throw new InvalidInputException("--data-file " + file + " is a directory");
+            }
+            if (Files.size(file) > MAX_DATA) {
+                throw new InvalidInputException("--data-file " + file + " is " + Files.size(file) + " bytes; at most " + MAX_DATA);
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException("--data-file " + file + " does not exist");
+        } catch (AccessDeniedException e) {
+            throw new InvalidInputException("--data-file " + file + " cannot be read: permission denied");
         } catch (IOException e) {
-            throw new InvalidInputException("--data-file " + data.file + " cannot be read: " + e);
+            throw new InvalidInputException("--data-file " + file + " cannot be read: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
     }
 }

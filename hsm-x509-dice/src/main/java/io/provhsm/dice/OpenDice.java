@@ -79,7 +79,7 @@ public final class OpenDice {
                 X509Extensions.subjectKeyId(subjectId),
                 X509Extensions.keyUsage(X509Extensions.KEY_CERT_SIGN),
                 X509Extensions.basicConstraintsCa(),
-                X509Extensions.extension(OID_OPEN_DICE_INPUT, true, openDiceInput(inputs)));
+                openDiceInputExtension(inputs, true));
         return new Layer(cdiAttest, cdiSeal, authorityKey, authorityId, subjectKey, subjectId,
                 CertificateSigner.sign(tbs, authorityKey));
     }
@@ -133,6 +133,18 @@ public final class OpenDice {
         byte[] id = Hkdf.sha512(ID_SIZE, Arrays.copyOfRange(publicPoint, 1, publicPoint.length), ID_SALT, "ID");
         id[0] &= 0x7f;
         return id;
+    }
+
+    /** The OpenDiceInput extension (critical in the profile's own certificates). */
+    static byte[] openDiceInputExtension(DiceInputs inputs, boolean critical) {
+        return X509Extensions.extension(OID_OPEN_DICE_INPUT, critical, openDiceInput(inputs));
+    }
+
+    /** A 20-byte positive serial number for another certificate of the same key: KDF(20, X || Y, ID_SALT, label). */
+    static byte[] certificateSerial(byte[] publicPoint, String label) {
+        byte[] serial = Hkdf.sha512(ID_SIZE, Arrays.copyOfRange(publicPoint, 1, publicPoint.length), ID_SALT, label);
+        serial[0] &= 0x7f;
+        return serial;
     }
 
     /** The OpenDiceInput extension value; optional fields follow the inputs as in the reference. */

@@ -1,0 +1,58 @@
+package io.provhsm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class PemTest {
+
+    /** Two self-signed P-256 certificates written by openssl req -x509 (leaf CN pem-test-device, then pem-test-root). */
+    private static String opensslChain() throws IOException {
+        try (InputStream in = PemTest.class.getResourceAsStream("/pem/chain.pem")) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void certificatesWrittenByOpensslParseAndReEncodeIdentically() throws IOException {
+        String text = opensslChain();
+        List<X509Certificate> chain = Pem.certificates(text);
+        assertEquals(2, chain.size());
+        assertEquals("CN=pem-test-device", chain.get(0).getSubjectX500Principal().getName());
+        assertEquals("CN=pem-test-root", chain.get(1).getSubjectX500Principal().getName());
+        assertEquals(text, Pem.certificate(chain.get(0)) + Pem.certificate(chain.get(1)));
+    }
+
+    @Test
+    void decodeKeepsOnlyBlocksWithTheLabel() throws IOException {
+        String text = "junk\n" + Pem.encode("PRIVATE KEY", new byte[] {1, 2, 3}) + opensslChain();
+        assertEquals(2, Pem.decode("CERTIFICATE", text).size());
+        assertArrayEquals(new byte[] {1, 2, 3}, Pem.decode("PRIVATE KEY", text).get(0));
+        assertEquals(List.of(), Pem.decode("PUBLIC KEY", text));
+    }
+
+    @Test
+    void aBlockThatIsNotACertificateIsNamedByPosition() throws IOException {
+        String text = opensslChain() + Pem.encode("CERTIFICATE", new byte[] {0x30, 0x03, 1, 2, 3});
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Pem.certificates(text));
+        assertTrue(e.getMessage().startsWith("PEM certificate #3 does not parse"), e.getMessage());
+    }
+
+    @Property(tries = 200)
+    void decodeOfEncodeIsIdentity(@ForAll @Size(max = 300) byte[] der) {
+        List<byte[]> blocks = Pem.decode("CERTIFICATE", Pem.encode("CERTIFICATE", der));
+        assertEquals(1, blocks.size());
+        assertArrayEquals(der, blocks.get(0));
+    }
+}

@@ -1,0 +1,153 @@
+package io.provhsm.cli;
+
+import io.provhsm.HsmConfigException;
+import io.provhsm.HsmException;
+import io.provhsm.InvalidInputException;
+import io.provhsm.Pem;
+import io.provhsm.dps.SymmetricKeys;
+import io.provhsm.tck.dps.DpsEmulator;
+import io.provhsm.tck.service.AttestationException;
+import io.provhsm.tck.service.CaVerification;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Starts the local provisioning-service emulator for offline rehearsals of enrolment. */
+@Command(name = "dps-emulator", description = "Run a provisioning-service emulator on 127.0.0.1 (HTTPS) with in-memory enrollments.")
+final class DpsEmulatorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", required = true, paramLabel = "P", description = "port on 127.0.0.1 (0: any free port)")
+    int port;
+
+    @Option(names = "--id-scope", paramLabel = "SCOPE", defaultValue = "0ne00000001", description = "ID scope (default ${DEFAULT-VALUE})")
+    String idScope;
+
+    @Option(names = "--enroll", paramLabel = "KIND:VALUE", description = {
+        "an enrollment (repeatable):",
+        "  tpm:BASE64_EK (as `provhsm identity` prints it)",
+        "  x509:LEAF.pem (individual)",
+        "  x509-ca:CA.pem (group; the operator vouches for the CA, no proof of possession is asked)",
+        "  symmetric:REGISTRATION_ID:BASE64_KEY",
+        "  symmetric-group:GROUP_ID:BASE64_GROUP_KEY"})
+    List<String> enroll = new ArrayList<>();
+
+    @Option(names = "--server-cert-out", paramLabel = "FILE", description = "write the server certificate (PEM) here, for `register --trust-cert`")
+    Path serverCertOut;
+
+    @Option(names = "--polls", paramLabel = "N", defaultValue = "0", description = "answers 'assigning' before 'assigned' (default ${DEFAULT-VALUE})")
+    int polls;
+
+    @Option(names = "--stop-after", paramLabel = "SECONDS", defaultValue = "0", description = "stop after this long (default: run until interrupted)")
+    long stopAfterSeconds;
+
+    @Override
+    public Integer call() throws IOException {
+        if (port < 0 || port > 65535) {
+            throw new HsmConfigException("--port " + port + " is not 0..65535");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (DpsEmulator emulator = DpsEmulator.builder().port(port).idScope(idScope).pollsBeforeAssigned(polls).withHubStandIn().start()) {
+            List<String> enrolled = new ArrayList<>();
+            for (String entry : enroll) {
+                enrolled.add(enroll(emulator, entry));
+            }
+            if (serverCertOut != null) {
+                Files.writeString(serverCertOut, Pem.certificate(emulator.serverCertificate()));
+            }
+            new Report().put("endpoint", emulator.globalEndpoint()).put("idScope", emulator.idScope())
+                    .put("assignedHub", emulator.assignedHub()).put("enrollments", enrolled)
+                    .put("serverCertificate", serverCertOut != null ? serverCertOut.toString() : Pem.certificate(emulator.serverCertificate()))
+                    .print(out, false);
+            out.println("serving; stop with Ctrl-C");
+            out.flush();
+            CountDownLatch never = new CountDownLatch(1);
+            try {
+                if (stopAfterSeconds > 0) {
+                    never.await(stopAfterSeconds, TimeUnit.SECONDS);
+                } else {
+                    never.await();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private static String enroll(DpsEmulator emulator, String entry) {
+        int colon = entry.indexOf(':');
+        if (colon <= 0) {
+            throw new HsmConfigException("--enroll '" + entry + "' is not KIND:VALUE");
+        }
+        String kind = entry.substring(0, colon);
+        String value = entry.substring(colon + 1);
+        switch (kind) {
+            case "tpm" -> {
+                return "tpm " + emulator.enrollTpm(base64(value, "--enroll tpm: endorsement key")).registrationId();
+            }
+            case "x509" -> {
+                try {
+                    return "x509 " + emulator.enrollX509(certificate(value)).registrationId();
+                } catch (AttestationException e) {
+                    throw new InvalidInputException("--enroll x509:" + value + ": " + e.getMessage());
+                }
+            }
+            case "x509-ca" -> {
+                X509Certificate ca = certificate(value);
+                String group = "group-" + Integer.toHexString(ca.getSubjectX500Principal().hashCode());
+                emulator.enrollX509Group(group, CaVerification.vouchedFor(ca));
+                return "x509-ca " + group + " (" + ca.getSubjectX500Principal() + ")";
+            }
+            case "symmetric", "symmetric-group" -> {
+                int second = value.indexOf(':');
+                if (second <= 0) {
+                    throw new HsmConfigException("--enroll " + kind + ":" + " needs ID:BASE64_KEY");
+                }
+                String id = value.substring(0, second);
+                byte[] key = SymmetricKeys.decode(value.substring(second + 1), "--enroll " + kind + ":" + id + " key");
+                if (kind.equals("symmetric")) {
+                    emulator.enrollSymmetricKey(id, key);
+                } else {
+                    emulator.enrollSymmetricKeyGroup(id, key);
+                }
+                java.util.Arrays.fill(key, (byte) 0);
+                return kind + " " + id;
+            }
+            default -> throw new HsmConfigException("--enroll kind '" + kind + "' is not tpm, x509, x509-ca, symmetric or symmetric-group");
+        }
+    }
+
+    private static byte[] base64(String text, String what) {
+        try {
+            return Base64.getDecoder().decode(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(what + " is not base64");
+        }
+    }
+
+    private static X509Certificate certificate(String file) {
+        try {
+            List<X509Certificate> certificates = Pem.certificates(Files.readString(Path.of(file)));
+            if (certificates.isEmpty()) {
+                throw new InvalidInputException(file + " holds no PEM certificate");
+            }
+            return certificates.get(0);
+        } catch (IOException e) {
+            throw new HsmException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

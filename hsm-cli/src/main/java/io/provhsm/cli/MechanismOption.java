@@ -1,0 +1,17 @@
+package io.provhsm.cli;
+
+import io.provhsm.Mechanism;
+import picocli.CommandLine.Option;
+
+/** {@code --mechanism}, for providers that serve several (e.g. {@code custom}). */
+public class MechanismOption {
+
+    @Option(names = "--mechanism", paramLabel = "TPM|X509|SYMMETRIC_KEY",
+            description = "the mechanism to use, for providers that serve several (default: the first the command can use)")
+    Mechanism mechanism;
+
+    /** The mechanism asked for, or null. */
+    public Mechanism mechanism() {
+        return mechanism;
+    }
+}

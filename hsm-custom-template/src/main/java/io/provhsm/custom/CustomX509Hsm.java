@@ -1,0 +1,72 @@
+package io.provhsm.custom;
+
+import io.provhsm.HsmException;
+import io.provhsm.Pem;
+import io.provhsm.X509Hsm;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link X509Hsm} over a library's {@code HSM_CLIENT_X509_INTERFACE}: PEM chain, PEM key, common name. */
+final class CustomX509Hsm extends CustomSession implements X509Hsm {
+    private static final int GET_CERT = 2;
+    private static final int GET_KEY = 3;
+    private static final int GET_COMMON_NAME = 4;
+
+    CustomX509Hsm(HsmLibrary library, boolean threadSafe) {
+        super(library, HsmTable.X509, threadSafe);
+    }
+
+    @Override
+    public List<X509Certificate> certificateChain() {
+        String pem = call(() -> library.callString(table, GET_CERT, handle));
+        List<X509Certificate> chain;
+        try {
+            chain = Pem.certificates(pem);
+        } catch (HsmException e) {
+            throw new HsmException(table.name(GET_CERT) + " returned a certificate that does not parse: " + e.getMessage()
+                    + library.where(), e);
+        }
+        if (chain.isEmpty()) {
+            throw new HsmException(table.name(GET_CERT) + " returned no PEM CERTIFICATE block (" + pem.length() + " characters)"
+                    + library.where());
+        }
+        return List.copyOf(chain);
+    }
+
+    @Override
+    public PrivateKey aliasKey() {
+        byte[] pem = call(() -> library.callSecretString(table, GET_KEY, handle));
+        try {
+            return PemPrivateKeys.parse(new String(pem, StandardCharsets.US_ASCII));
+        } catch (HsmException e) {
+            throw new HsmException(table.name(GET_KEY) + " returned an unusable key: " + e.getMessage() + library.where(), e);
+        } finally {
+            HsmLibrary.wipe(pem);
+        }
+    }
+
+    @Override
+    public String commonName() {
+        return call(() -> library.callString(table, GET_COMMON_NAME, handle));
+    }
+
+    /** The last certificate of the chain when it is self-signed (the CA a group enrollment is made with). */
+    @Override
+    public Optional<X509Certificate> rootCertificate() {
+        List<X509Certificate> chain = certificateChain();
+        X509Certificate last = chain.get(chain.size() - 1);
+        if (chain.size() < 2 || !last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
+            return Optional.empty();
+        }
+        try {
+            last.verify(last.getPublicKey());
+            return Optional.of(last);
+        } catch (GeneralSecurityException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.provhsm.custom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.provhsm.HsmException;
+import io.provhsm.Hsms;
+import io.provhsm.InvalidInputException;
+import io.provhsm.Mechanism;
+import io.provhsm.SymmetricKeyHsm;
+import io.provhsm.TpmHsm;
+import io.provhsm.X509Hsm;
+import io.provhsm.dps.RegistrationIds;
+import io.provhsm.spi.HsmConfig;
+import java.security.KeyFactory;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The example custom HSM (native/example) through the provider, with each binding. */
+class ExampleLibraryTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    static HsmConfig config(String binding) {
+        return NativeLibraries.config(NativeLibraries.path(NativeLibraries.EXAMPLE), binding);
+    }
+
+    static byte[] hmac(byte[] key, byte[] data) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return mac.doFinal(data);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "jnr"})
+    void providerIsFoundAndServesAllThreeInterfaces(String binding) {
+        var info = Hsms.survey(config(binding).with("provhsm.provider", "custom")).stream()
+                .filter(i -> i.name().equals("custom")).findFirst().orElseThrow();
+        assertTrue(info.availability().available(), info.describe());
+        assertTrue(info.availability().reason().contains("libcustom_hsm_example.so via " + binding), info.describe());
+        assertTrue(info.availability().reason().contains("TPM") && info.availability().reason().contains("X509")
+                && info.availability().reason().contains("SYMMETRIC_KEY"), info.describe());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "jnr"})
+    void x509ChainAndKeyBelongTogether(String binding) throws Exception {
+        try (X509Hsm hsm = Hsms.openX509(config(binding).with("provhsm.provider", "custom"))) {
+            var chain = hsm.certificateChain();
+            assertEquals(2, chain.size());
+            assertEquals("CN=" + hsm.commonName(), chain.get(0).getSubjectX500Principal().getName());
+            assertTrue(RegistrationIds.isValid(hsm.registrationId()), hsm.registrationId());
+            chain.get(0).verify(chain.get(1).getPublicKey());
+            assertEquals(chain.get(1), hsm.rootCertificate().orElseThrow());
+
+            var key = hsm.aliasKey();
+            assertTrue(key instanceof ECPrivateKey, key.getClass().getName());
+            Signature signer = Signature.getInstance("SHA256withECDSA");
+            signer.initSign(key);
+            signer.update(new byte[] {1, 2, 3});
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance("SHA256withECDSA");
+            verifier.initVerify(chain.get(0).getPublicKey());
+            verifier.update(new byte[] {1, 2, 3});
+            assertTrue(verifier.verify(signature), "alias key does not match the leaf certificate");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "jnr"})
+    void importedIdentityKeySignsLikeSoftwareHmac(String binding) throws Exception {
+        try (TpmHsm tpm = Hsms.openTpm(config(binding).with("provhsm.provider", "custom"))) {
+            byte[] ek = tpm.endorsementKey();
+            assertEquals(RegistrationIds.fromEndorsementKey(ek), tpm.registrationId());
+            assertEquals("EC", KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(tpm.storageRootKey())).getAlgorithm());
+
+            byte[] identityKey = new byte[48];
+            RANDOM.nextBytes(identityKey);
+            tpm.activateIdentityKey(ExampleIdentityImport.seal(ek, identityKey));
+            for (int size : new int[] {0, 1, 64, 4096, 100_000}) {
+                byte[] data = new byte[size];
+                RANDOM.nextBytes(data);
+                assertArrayEquals(hmac(identityKey, data), tpm.signWithIdentity(data), "size " + size);
+            }
+
+            // a tampered blob is refused by the library and the active key stays in force
+            byte[] tampered = ExampleIdentityImport.seal(ek, new byte[32]);
+            tampered[tampered.length - 1] ^= 1;
+            HsmException refused = assertThrows(HsmException.class, () -> tpm.activateIdentityKey(tampered));
+            assertTrue(refused.getMessage().contains("hsm_client_activate_identity_key failed"), refused.getMessage());
+            assertArrayEquals(hmac(identityKey, new byte[] {7}), tpm.signWithIdentity(new byte[] {7}));
+            assertThrows(InvalidInputException.class, () -> tpm.activateIdentityKey(new byte[0]));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "jnr"})
+    void symmetricKeyRoundTrips(String binding) throws Exception {
+        try (SymmetricKeyHsm hsm = Hsms.openSymmetricKey(config(binding).with("provhsm.provider", "custom"))) {
+            byte[] key = new byte[32];
+            RANDOM.nextBytes(key);
+            String id = "device-" + binding + "-" + RANDOM.nextInt(1_000_000);
+            hsm.setKeyInfo(id, Base64.getEncoder().encodeToString(key).toCharArray());
+            assertEquals(id, hsm.registrationId());
+            byte[] data = "sr=scope\n1700000000".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertArrayEquals(hmac(key, data), hsm.sign(data));
+
+            InvalidInputException bad = assertThrows(InvalidInputException.class, () -> hsm.setKeyInfo("other", "not base64!".toCharArray()));
+            assertFalse(bad.getMessage().contains("not base64!"), "the key must not appear in the message");
+            assertThrows(InvalidInputException.class, () -> hsm.setKeyInfo("UPPER CASE", "AAAA".toCharArray()));
+            assertEquals(id, hsm.registrationId(), "a refused update must change nothing");
+            assertArrayEquals(hmac(key, data), hsm.sign(data));
+        }
+        try (SymmetricKeyHsm again = Hsms.openSymmetricKey(config(binding).with("provhsm.provider", "custom"))) {
+            assertTrue(again.registrationId().startsWith("device-" + binding), "key info is persisted by the library");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "jnr"})
+    void initIsReferenceCountedAcrossHandles(String binding) throws Exception {
+        HsmConfig config = config(binding);
+        CustomHsmProvider provider = new CustomHsmProvider();
+        TpmHsm first = (TpmHsm) provider.open(Mechanism.TPM, config);
+        TpmHsm second = (TpmHsm) provider.open(Mechanism.TPM, config);
+        byte[] ek = first.endorsementKey();
+        first.close();
+        first.close(); // idempotent
+        // the library's deinit unloads its keys: the second handle works only if deinit waited for it
+        assertArrayEquals(ek, second.endorsementKey());
+        assertThrows(IllegalStateException.class, first::endorsementKey);
+        second.close();
+        try (TpmHsm third = (TpmHsm) provider.open(Mechanism.TPM, config)) {
+            assertArrayEquals(ek, third.endorsementKey(), "init after the last deinit reloads the same identity");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "jnr"})
+    void concurrentCallsOnOneHandleAreCorrect(String binding) throws Exception {
+        for (String threadSafe : new String[] {"false", "true"}) {
+            try (TpmHsm tpm = (TpmHsm) new CustomHsmProvider().open(Mechanism.TPM,
+                    config(binding).with(CustomSettings.THREAD_SAFE, threadSafe))) {
+                byte[] identityKey = new byte[32];
+                RANDOM.nextBytes(identityKey);
+                tpm.activateIdentityKey(ExampleIdentityImport.seal(tpm.endorsementKey(), identityKey));
+                ExecutorService pool = Executors.newFixedThreadPool(4);
+                try {
+                    List<Future<Boolean>> results = new ArrayList<>();
+                    for (int t = 0; t < 4; t++) {
+                        int seed = t;
+                        results.add(pool.submit(() -> {
+                            for (int i = 0; i < 200; i++) {
+                                byte[] data = {(byte) seed, (byte) i};
+                                if (!java.util.Arrays.equals(hmac(identityKey, data), tpm.signWithIdentity(data))) {
+                                    return false;
+                                }
+                            }
+                            return true;
+                        }));
+                    }
+                    for (Future<Boolean> result : results) {
+                        assertTrue(result.get(), "thread-safe=" + threadSafe);
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+    }
+}

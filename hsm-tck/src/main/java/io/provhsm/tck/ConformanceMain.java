@@ -1,0 +1,130 @@
+package io.provhsm.tck;
+
+import io.provhsm.HsmConfigException;
+import io.provhsm.NoProviderException;
+import io.provhsm.spi.HsmConfig;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code java -jar hsm-tck.jar --provider NAME [--classpath vendor.jar] [--config KEY=VALUE]... [--junit-xml FILE]}:
+ * runs the kit against one provider, prints the report and writes JUnit XML. Exit 0 only when every
+ * required rule passes; 1 when one fails; 2 for a usage error; 3 when the provider cannot be found or run.
+ */
+public final class ConformanceMain {
+    static final int CONFORMANT = 0;
+    static final int NOT_CONFORMANT = 1;
+    static final int USAGE = 2;
+    static final int NO_PROVIDER = 3;
+
+    private ConformanceMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the kit as the command line would and returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        String provider = null;
+        List<Path> classpath = new ArrayList<>();
+        Map<String, String> config = new LinkedHashMap<>();
+        Path junitXml = null;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "--provider" -> provider = value(args, ++i, arg);
+                    case "--classpath", "-cp" -> {
+                        for (String entry : value(args, ++i, arg).split(File.pathSeparator)) {
+                            Path path = Path.of(entry);
+                            if (!Files.exists(path)) {
+                                throw new IllegalArgumentException("--classpath entry " + entry + " does not exist");
+                            }
+                            classpath.add(path);
+                        }
+                    }
+                    case "--config" -> {
+                        String entry = value(args, ++i, arg);
+                        int eq = entry.indexOf('=');
+                        if (eq <= 0) {
+                            throw new IllegalArgumentException("--config '" + entry + "' is not KEY=VALUE");
+                        }
+                        config.put(entry.substring(0, eq).strip(), entry.substring(eq + 1));
+                    }
+                    case "--junit-xml" -> junitXml = Path.of(value(args, ++i, arg));
+                    case "--help", "-h" -> {
+                        out.println(usage());
+                        return CONFORMANT;
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
+                }
+            }
+            if (provider == null) {
+                throw new IllegalArgumentException("--provider NAME is required");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("provhsm-tck: " + e.getMessage());
+            err.println(usage());
+            return USAGE;
+        }
+        if (junitXml == null) {
+            junitXml = Path.of("provhsm-tck-results", "TEST-provhsm-tck." + provider + ".xml");
+        }
+        ClassLoader parent = ConformanceMain.class.getClassLoader();
+        try (URLClassLoader loader = new URLClassLoader(urls(classpath), parent)) {
+            ConformanceResults results = ConformanceKit.provider(provider)
+                    .config(HsmConfig.fromEnvironment().with(config))
+                    .classLoader(loader)
+                    .execute();
+            out.print(results.report());
+            results.writeJunitXml(junitXml);
+            out.println("JUnit XML: " + junitXml.toAbsolutePath());
+            out.flush();
+            return results.conformant() ? CONFORMANT : NOT_CONFORMANT;
+        } catch (NoProviderException e) {
+            err.println("provhsm-tck: " + e.getMessage());
+            return NO_PROVIDER;
+        } catch (HsmConfigException e) {
+            err.println("provhsm-tck: " + e.getMessage());
+            return USAGE;
+        } catch (IOException e) {
+            err.println("provhsm-tck: cannot write " + junitXml + ": " + e.getMessage());
+            return USAGE;
+        }
+    }
+
+    private static String value(String[] args, int index, String option) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static URL[] urls(List<Path> paths) {
+        URL[] urls = new URL[paths.size()];
+        for (int i = 0; i < urls.length; i++) {
+            try {
+                urls[i] = paths.get(i).toUri().toURL();
+            } catch (MalformedURLException e) {
+                throw new IllegalArgumentException("--classpath entry " + paths.get(i) + " is not a valid path");
+            }
+        }
+        return urls;
+    }
+
+    static String usage() {
+        return "usage: java -jar hsm-tck.jar --provider NAME [--classpath vendor.jar" + File.pathSeparator
+                + "more.jar] [--config KEY=VALUE]... [--junit-xml FILE]";
+    }
+}
