@@ -380,4 +380,27 @@ abstract class SwtpmControlledSuite extends TpmSuite {
             assertSignsKnownAnswers(hsm, 1);
         }
     }
+
+    @Test
+    void aForeignObjectPersistedAtTheIdentityHandleAfterACrashIsNeverEvictedByRecovery() {
+        startOnSharedState();
+        FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
+        try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
+            hsm.activateIdentityKey(TpmVectors.blob1());
+            atEvictionOfTheOldIdentity(faulty, When.BEFORE_SENDING, () -> {
+                throw new SimulatedCrash();
+            });
+            assertThrows(SimulatedCrash.class, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
+        }
+        // meanwhile another application freed the handle and persisted its own key there
+        Path context = temp.resolve("foreign.ctx");
+        Tpm2Tools.run(swtpm.tcti(), "tpm2_evictcontrol", "-C", "o", "-c", "0x81000100");
+        Tpm2Tools.run(swtpm.tcti(), "tpm2_createprimary", "-C", "o", "-G", "ecc", "-c", context.toString());
+        Tpm2Tools.run(swtpm.tcti(), "tpm2_evictcontrol", "-C", "o", "-c", context.toString(), "0x81000100");
+        HsmException e = assertThrows(HsmException.class, this::open);
+        assertTrue(e.getMessage().contains(journalFile().toString()) && e.getMessage().contains("foreign object"),
+                e.getMessage());
+        assertTrue(Tpm2Tools.run(swtpm.tcti(), "tpm2_readpublic", "-c", "0x81000100").contains("ecc"));
+        assertTrue(Files.exists(journalFile()), "the journal is kept");
+    }
 }
