@@ -137,7 +137,15 @@ public final class TpmDeviceHsm implements TpmHsm {
         synchronized (lock) {
             checkOpen();
             finishReplacementThisSessionInterrupted();
-            return readPublic(TpmKeyTemplates.IDENTITY_HANDLE, "identity key") != null;
+            if (readPublic(TpmKeyTemplates.IDENTITY_HANDLE, "identity key") != null) {
+                return true;
+            }
+            if (journal.exists()) {
+                // another session's replacement was interrupted after evicting the old key
+                finishInterruptedReplacement();
+                return readPublic(TpmKeyTemplates.IDENTITY_HANDLE, "identity key") != null;
+            }
+            return false;
         }
     }
 

@@ -244,9 +244,37 @@ abstract class SwtpmControlledSuite extends TpmSuite {
         return stateBase().resolve(TpmVectors.registrationId()).resolve(IdentityJournal.FILE_NAME);
     }
 
-    /** Arms a fault at the EvictControl that evicts the old identity key (object handle 0x81000100). */
-    static FaultInjectingTransport atEvictionOfTheOldIdentity(FaultInjectingTransport transport, When when, Runnable fault) {
-        return transport.arm(FaultInjectingTransport.EVICT_CONTROL, 0xffffffff, IDENTITY, when, fault);
+    /** EvictControl of the old identity key (object handle 0x81000100), or of the new, loaded one (0x80xxxxxx). */
+    enum Eviction {
+        OF_THE_OLD_KEY(0xffffffff, IDENTITY), OF_THE_NEW_KEY(0xff000000, 0x80000000);
+
+        final int mask;
+        final int value;
+
+        Eviction(int mask, int value) {
+            this.mask = mask;
+            this.value = value;
+        }
+    }
+
+    /**
+     * On the shared state: activates blob1 (K1), then blob2 (K2) with {@code fault} striking at {@code eviction};
+     * returns what the second activation threw. The session is closed afterwards.
+     */
+    <T extends Throwable> T replacementInterrupted(Eviction eviction, When when, Runnable fault, Class<T> thrown) {
+        startOnSharedState();
+        FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
+        try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
+            hsm.activateIdentityKey(TpmVectors.blob1());
+            faulty.arm(FaultInjectingTransport.EVICT_CONTROL, eviction.mask, eviction.value, when, fault);
+            T e = assertThrows(thrown, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
+            assertTrue(faulty.struck(), "the fault struck");
+            return e;
+        }
+    }
+
+    static void crash() {
+        throw new SimulatedCrash();
     }
 
     String persistentHandles() {
@@ -267,17 +295,10 @@ abstract class SwtpmControlledSuite extends TpmSuite {
 
     @Test
     void swtpmKilledBetweenEvictingTheOldAndPersistingTheNewIdentityIsFinishedByTheNextProcess() throws Exception {
-        startOnSharedState();
-        FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
-        try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
-            atEvictionOfTheOldIdentity(faulty, When.AFTER_RESPONSE, swtpm::kill);
-            HsmUnavailableException e = assertThrows(HsmUnavailableException.class,
-                    () -> hsm.activateIdentityKey(TpmVectors.blob2()));
-            assertTrue(faulty.struck());
-            assertTrue(e.getMessage().startsWith("TPM unreachable") && e.getMessage().contains(journalFile().toString()),
-                    e.getMessage());
-        }
+        HsmUnavailableException e = replacementInterrupted(Eviction.OF_THE_OLD_KEY, When.AFTER_RESPONSE, () -> swtpm.kill(),
+                HsmUnavailableException.class);
+        assertTrue(e.getMessage().startsWith("TPM unreachable") && e.getMessage().contains(journalFile().toString()),
+                e.getMessage());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(journalFile())));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(journalFile().getParent())));
         swtpm.restart();
@@ -295,13 +316,7 @@ abstract class SwtpmControlledSuite extends TpmSuite {
 
     @Test
     void swtpmKilledBeforeEvictingTheOldIdentityGetsTheNewOneFromTheNextSession() throws IOException {
-        startOnSharedState();
-        FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
-        try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
-            atEvictionOfTheOldIdentity(faulty, When.BEFORE_SENDING, swtpm::kill);
-            assertThrows(HsmUnavailableException.class, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
-        }
+        replacementInterrupted(Eviction.OF_THE_OLD_KEY, When.BEFORE_SENDING, () -> swtpm.kill(), HsmUnavailableException.class);
         swtpm.restart();
         assertTrue(Files.exists(journalFile()));
         assertTpm2HmacIsSoftwareHmacWith(TpmVectors.k1()); // the old key is still there
@@ -318,7 +333,8 @@ abstract class SwtpmControlledSuite extends TpmSuite {
         FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
         try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
             hsm.activateIdentityKey(TpmVectors.blob1());
-            atEvictionOfTheOldIdentity(faulty, When.AFTER_RESPONSE, swtpm::kill);
+            faulty.arm(FaultInjectingTransport.EVICT_CONTROL, Eviction.OF_THE_OLD_KEY.mask, Eviction.OF_THE_OLD_KEY.value,
+                    When.AFTER_RESPONSE, swtpm::kill);
             assertThrows(HsmUnavailableException.class, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
             swtpm.restart();
             assertSignsKnownAnswers(hsm, 2);
@@ -328,16 +344,7 @@ abstract class SwtpmControlledSuite extends TpmSuite {
 
     @Test
     void aCrashAfterPersistingTheNewIdentityLeavesOnlyAJournalThatTheNextSessionRemoves() {
-        startOnSharedState();
-        FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
-        try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
-            // the EvictControl that persists the loaded (transient, 0x80xxxxxx) key
-            faulty.arm(FaultInjectingTransport.EVICT_CONTROL, 0xff000000, 0x80000000, When.AFTER_RESPONSE, () -> {
-                throw new SimulatedCrash();
-            });
-            assertThrows(SimulatedCrash.class, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
-        }
+        replacementInterrupted(Eviction.OF_THE_NEW_KEY, When.AFTER_RESPONSE, SwtpmControlledSuite::crash, SimulatedCrash.class);
         assertTrue(Files.exists(journalFile()));
         try (TpmHsm hsm = open()) {
             assertFalse(Files.exists(journalFile()));
@@ -347,15 +354,7 @@ abstract class SwtpmControlledSuite extends TpmSuite {
 
     @Test
     void aJournalThatDoesNotLoadOrParseIsAClearErrorAndTheOldIdentityStays() throws IOException {
-        startOnSharedState();
-        FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
-        try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
-            atEvictionOfTheOldIdentity(faulty, When.BEFORE_SENDING, () -> {
-                throw new SimulatedCrash();
-            });
-            assertThrows(SimulatedCrash.class, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
-        }
+        replacementInterrupted(Eviction.OF_THE_OLD_KEY, When.BEFORE_SENDING, SwtpmControlledSuite::crash, SimulatedCrash.class);
         // well-formed, but the wrapped private part was altered: the TPM's integrity check refuses it
         IdentityJournal journal = new IdentityJournal(journalFile().getParent());
         IdentityJournal.Entry entry = journal.read();
@@ -383,15 +382,7 @@ abstract class SwtpmControlledSuite extends TpmSuite {
 
     @Test
     void aForeignObjectPersistedAtTheIdentityHandleAfterACrashIsNeverEvictedByRecovery() {
-        startOnSharedState();
-        FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
-        try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
-            atEvictionOfTheOldIdentity(faulty, When.BEFORE_SENDING, () -> {
-                throw new SimulatedCrash();
-            });
-            assertThrows(SimulatedCrash.class, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
-        }
+        replacementInterrupted(Eviction.OF_THE_OLD_KEY, When.BEFORE_SENDING, SwtpmControlledSuite::crash, SimulatedCrash.class);
         // meanwhile another application freed the handle and persisted its own key there
         Path context = temp.resolve("foreign.ctx");
         Tpm2Tools.run(swtpm.tcti(), "tpm2_evictcontrol", "-C", "o", "-c", "0x81000100");

@@ -6,14 +6,13 @@ import java.nio.ByteBuffer;
  * A transport that passes commands to a real one and runs a fault (kill the simulator, throw) once, just before
  * or just after the first command that matches: to put a crash exactly between two TPM commands.
  */
-public final class FaultInjectingTransport extends TpmTransport {
+public final class FaultInjectingTransport extends ForwardingTransport {
     /** TPM_CC_EvictControl. */
     public static final int EVICT_CONTROL = 0x120;
 
     /** Where the fault strikes relative to the matching command. */
     public enum When { BEFORE_SENDING, AFTER_RESPONSE }
 
-    private final TpmTransport delegate;
     private int commandCode;
     private int objectHandleMask;
     private int objectHandleValue;
@@ -22,7 +21,7 @@ public final class FaultInjectingTransport extends TpmTransport {
     private boolean struck;
 
     public FaultInjectingTransport(TpmTransport delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /**
@@ -45,18 +44,13 @@ public final class FaultInjectingTransport extends TpmTransport {
     }
 
     @Override
-    public String describe() {
-        return delegate.describe();
-    }
-
-    @Override
     protected byte[] transact(byte[] command) {
         boolean matches = fault != null && !struck && matches(command);
         if (matches && when == When.BEFORE_SENDING) {
             struck = true;
             fault.run();
         }
-        byte[] response = delegate.transact(command);
+        byte[] response = super.transact(command);
         if (matches && when == When.AFTER_RESPONSE) {
             struck = true;
             fault.run();
@@ -70,15 +64,5 @@ public final class FaultInjectingTransport extends TpmTransport {
         }
         ByteBuffer header = ByteBuffer.wrap(command);
         return header.getInt(6) == commandCode && (header.getInt(14) & objectHandleMask) == objectHandleValue;
-    }
-
-    @Override
-    protected void disconnect() {
-        delegate.disconnect();
-    }
-
-    @Override
-    public void open() {
-        delegate.open();
     }
 }
