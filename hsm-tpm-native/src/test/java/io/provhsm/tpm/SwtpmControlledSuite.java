@@ -394,4 +394,18 @@ abstract class SwtpmControlledSuite extends TpmSuite {
         assertTrue(Tpm2Tools.run(swtpm.tcti(), "tpm2_readpublic", "-c", "0x81000100").contains("ecc"));
         assertTrue(Files.exists(journalFile()), "the journal is kept");
     }
+
+    @Test
+    void withoutAWritableStateDirectoryActivationIsRefusedAndTheIdentityStays() throws IOException {
+        startOnSharedState();
+        try (TpmHsm hsm = open()) {
+            hsm.activateIdentityKey(TpmVectors.blob1());
+        }
+        Path notADirectory = Files.writeString(temp.resolve("not-a-directory"), "x");
+        try (TpmDeviceHsm hsm = TpmDeviceHsm.open(transport(), null, notADirectory)) {
+            HsmException e = assertThrows(HsmException.class, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
+            assertTrue(e.getMessage().contains(notADirectory.toString()), e.getMessage());
+            assertSignsKnownAnswers(hsm, 1);
+        }
+    }
 }
