@@ -7,9 +7,9 @@ import io.provhsm.Mechanism;
 import io.provhsm.TpmHsm;
 import io.provhsm.custom.CustomHsmProvider;
 import io.provhsm.custom.CustomSettings;
-import io.provhsm.custom.ExampleIdentityImport;
 import io.provhsm.custom.binding.JnaBinding;
 import io.provhsm.spi.HsmConfig;
+import io.provhsm.tck.service.ActivationBlobBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -68,7 +68,7 @@ public class CustomBridgeBenchmark {
         CustomHsmProvider provider = new CustomHsmProvider();
         jna = (TpmHsm) provider.open(Mechanism.TPM, config(CustomSettings.BINDING_JNA));
         jnr = (TpmHsm) provider.open(Mechanism.TPM, config(CustomSettings.BINDING_JNR));
-        jna.activateIdentityKey(ExampleIdentityImport.seal(jna.endorsementKey(), new byte[32]));
+        jna.activateIdentityKey(ActivationBlobBuilder.forTpm(jna.endorsementKey(), jna.storageRootKey()).build(new byte[32]));
         if (!java.util.Arrays.equals(jna.signWithIdentity(data), jnr.signWithIdentity(data))) {
             throw new IllegalStateException("the two bindings disagree");
         }
