@@ -110,10 +110,14 @@ static int read_state(const char* name, unsigned char** data, size_t* len)
 {
     char* path = state_path(name);
     int result = 1;
-    int fd = path == NULL ? -1 : open(path, O_RDONLY);
     struct stat st;
     *data = NULL;
-    if (path != NULL && fd < 0 && errno == ENOENT)
+    if (path == NULL)
+    {
+        return 1; /* already logged */
+    }
+    int fd = open(path, O_RDONLY);
+    if (fd < 0 && errno == ENOENT)
     {
         result = 2;
     }
