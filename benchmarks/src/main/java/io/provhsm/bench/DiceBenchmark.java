@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.State;
  * ratios: an open-dice identity is 2 key derivations (DeviceID, alias) + 3 signatures (DeviceID, alias and DICE layer
  * certificates) + CDIs and identifiers; the root CA is the manufacturer's and derived once.
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar DiceBenchmark -wi 2 -i 3 -f 1 -r 1s -w 1s</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar DiceBenchmark -wi 2 -i 3 -f 1 -r 2s -w 1s -bm sample -tu us</pre>
+ * (sample mode: the medians stay readable on a busy machine, where averages do not)
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -1,12 +1,15 @@
 package io.provhsm.tck;
 
 import io.provhsm.Hsms;
+import io.provhsm.Mechanism;
 import io.provhsm.spi.HsmConfig;
 import io.provhsm.spi.HsmProvider;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +36,7 @@ public final class ConformanceKit {
     private HsmConfig config = HsmConfig.fromEnvironment();
     private ClassLoader classLoader;
     private Duration ruleTimeout = Duration.ofSeconds(90);
+    private Set<Mechanism> mechanisms = EnumSet.allOf(Mechanism.class);
 
     private ConformanceKit(String providerName) {
         this.providerName = Objects.requireNonNull(providerName, "providerName");
@@ -52,6 +56,18 @@ public final class ConformanceKit {
     /** Where to look for the provider (a vendor jar's class loader); default: the thread's context class loader. */
     public ConformanceKit classLoader(ClassLoader classLoader) {
         this.classLoader = classLoader;
+        return this;
+    }
+
+    /**
+     * Only these mechanisms are tested (default: every one the provider serves); rules of the others are
+     * NOT_APPLICABLE, with the reason saying they were not selected.
+     */
+    public ConformanceKit mechanisms(Set<Mechanism> mechanisms) {
+        if (mechanisms.isEmpty()) {
+            throw new IllegalArgumentException("no mechanism selected");
+        }
+        this.mechanisms = EnumSet.copyOf(mechanisms);
         return this;
     }
 
@@ -89,6 +105,9 @@ public final class ConformanceKit {
     private RuleResult run(Rule rule, HsmProvider provider, HsmConfig effective, ClassLoader loader) {
         if (!provider.mechanisms().contains(rule.mechanism())) {
             return result(rule, Outcome.NOT_APPLICABLE, "provider serves " + provider.mechanisms() + ", not " + rule.mechanism(), 0);
+        }
+        if (!mechanisms.contains(rule.mechanism())) {
+            return result(rule, Outcome.NOT_APPLICABLE, rule.mechanism() + " not selected (selected: " + mechanisms + ")", 0);
         }
         long start = System.nanoTime();
         ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {

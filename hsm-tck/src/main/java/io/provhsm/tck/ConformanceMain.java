@@ -1,6 +1,7 @@
 package io.provhsm.tck;
 
 import io.provhsm.HsmConfigException;
+import io.provhsm.Mechanism;
 import io.provhsm.NoProviderException;
 import io.provhsm.spi.HsmConfig;
 import java.io.File;
@@ -12,12 +13,14 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code java -jar hsm-tck.jar --provider NAME [--classpath vendor.jar] [--config KEY=VALUE]... [--junit-xml FILE]}:
+ * {@code java -jar hsm-tck.jar --provider NAME [--classpath vendor.jar] [--config KEY=VALUE]... [--mechanism M]... [--junit-xml FILE]}:
  * runs the kit against one provider, prints the report and writes JUnit XML. Exit 0 only when every
  * required rule passes; 1 when one fails; 2 for a usage error; 3 when the provider cannot be found or run.
  */
@@ -40,6 +43,7 @@ public final class ConformanceMain {
         List<Path> classpath = new ArrayList<>();
         Map<String, String> config = new LinkedHashMap<>();
         Path junitXml = null;
+        Set<Mechanism> mechanisms = EnumSet.noneOf(Mechanism.class);
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -63,6 +67,14 @@ public final class ConformanceMain {
                         config.put(entry.substring(0, eq).strip(), entry.substring(eq + 1));
                     }
                     case "--junit-xml" -> junitXml = Path.of(value(args, ++i, arg));
+                    case "--mechanism" -> {
+                        String name = value(args, ++i, arg);
+                        try {
+                            mechanisms.add(Mechanism.valueOf(name.toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("--mechanism '" + name + "' is not TPM, X509 or SYMMETRIC_KEY");
+                        }
+                    }
                     case "--help", "-h" -> {
                         out.println(usage());
                         return CONFORMANT;
@@ -83,10 +95,13 @@ public final class ConformanceMain {
         }
         ClassLoader parent = ConformanceMain.class.getClassLoader();
         try (URLClassLoader loader = new URLClassLoader(urls(classpath), parent)) {
-            ConformanceResults results = ConformanceKit.provider(provider)
+            ConformanceKit kit = ConformanceKit.provider(provider)
                     .config(HsmConfig.fromEnvironment().with(config))
-                    .classLoader(loader)
-                    .execute();
+                    .classLoader(loader);
+            if (!mechanisms.isEmpty()) {
+                kit.mechanisms(mechanisms);
+            }
+            ConformanceResults results = kit.execute();
             out.print(results.report());
             results.writeJunitXml(junitXml);
             out.println("JUnit XML: " + junitXml.toAbsolutePath());
@@ -125,6 +140,6 @@ public final class ConformanceMain {
 
     static String usage() {
         return "usage: java -jar hsm-tck.jar --provider NAME [--classpath vendor.jar" + File.pathSeparator
-                + "more.jar] [--config KEY=VALUE]... [--junit-xml FILE]";
+                + "more.jar] [--config KEY=VALUE]... [--mechanism TPM|X509|SYMMETRIC_KEY]... [--junit-xml FILE]";
     }
 }

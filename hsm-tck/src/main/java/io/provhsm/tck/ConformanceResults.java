@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.provhsm.Mechanism;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -53,20 +57,32 @@ public final class ConformanceResults {
         }
     }
 
-    /** The readable report: one line per rule, then a summary. */
+    /**
+     * The readable report: one line per rule, grouped by mechanism and suite, then a summary. A mechanism
+     * the provider does not serve takes one line.
+     */
     public String report() {
         StringBuilder text = new StringBuilder("provhsm conformance kit: provider '" + provider + "'\n");
-        Suite suite = null;
-        String mechanism = null;
-        for (RuleResult result : results) {
-            String mech = Rule.mechanismLabel(result.mechanism());
-            if (!mech.equals(mechanism) || result.suite() != suite) {
-                mechanism = mech;
-                suite = result.suite();
-                text.append('\n').append(mech).append(' ').append(suite.label()).append('\n');
+        Map<Mechanism, List<RuleResult>> byMechanism = new EnumMap<>(Mechanism.class);
+        results.forEach(r -> byMechanism.computeIfAbsent(r.mechanism(), m -> new ArrayList<>()).add(r));
+        byMechanism.forEach((mechanism, rules) -> {
+            String label = Rule.mechanismLabel(mechanism);
+            boolean served = rules.stream().anyMatch(r -> r.outcome() != Outcome.NOT_APPLICABLE)
+                    || rules.stream().map(RuleResult::reason).distinct().count() > 1;
+            if (!served) {
+                text.append('\n').append(label).append(": ").append(rules.size()).append(" rules not applicable (")
+                        .append(rules.get(0).reason()).append(")\n");
+                return;
             }
-            text.append("  ").append(result.line()).append('\n');
-        }
+            Suite suite = null;
+            for (RuleResult result : rules) {
+                if (result.suite() != suite) {
+                    suite = result.suite();
+                    text.append('\n').append(label).append(' ').append(suite.label()).append('\n');
+                }
+                text.append("  ").append(result.line()).append('\n');
+            }
+        });
         text.append('\n').append(summary()).append('\n');
         return text.toString();
     }

@@ -50,6 +50,86 @@ class ConformanceMainTest {
         assertTrue(Files.readString(xml).contains("<failure"), "JUnit XML records the failure");
     }
 
+    /** A vendor's provider, compiled here and shipped as its own jar: the kit finds it only through --classpath. */
+    private static final String VENDOR_PROVIDER = """
+            package com.example.vendor;
+
+            import io.provhsm.*;
+            import io.provhsm.spi.*;
+            import java.util.*;
+            import javax.crypto.Mac;
+            import javax.crypto.spec.SecretKeySpec;
+
+            public final class VendorProvider implements HsmProvider {
+                private static volatile String id = "vendor-device";
+                private static volatile byte[] key = new byte[32];
+                public String name() { return "vendor-symmetric"; }
+                public Set<Mechanism> mechanisms() { return EnumSet.of(Mechanism.SYMMETRIC_KEY); }
+                public Availability availability(HsmConfig config) { return Availability.available("vendor jar"); }
+                public boolean selectableByDefault() { return false; }
+                public Hsm open(Mechanism mechanism, HsmConfig config) {
+                    return new SymmetricKeyHsm() {
+                        private volatile boolean closed;
+                        private void check() { if (closed) throw new IllegalStateException("closed"); }
+                        public String registrationId() { check(); return id; }
+                        public byte[] sign(byte[] data) {
+                            check();
+                            try {
+                                Mac mac = Mac.getInstance("HmacSHA256");
+                                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                                return mac.doFinal(data);
+                            } catch (Exception e) { throw new HsmException("sign failed", e); }
+                        }
+                        public synchronized void setKeyInfo(String registrationId, char[] base64Key) {
+                            check();
+                            io.provhsm.dps.RegistrationIds.requireValid(registrationId);
+                            byte[] decoded;
+                            try { decoded = Base64.getDecoder().decode(new String(base64Key)); }
+                            catch (IllegalArgumentException e) { throw new InvalidInputException("key is not base64"); }
+                            if (decoded.length == 0) throw new InvalidInputException("key is empty");
+                            key = decoded;
+                            id = registrationId;
+                        }
+                        public void close() { closed = true; }
+                    };
+                }
+            }
+            """;
+
+    private Path vendorJar() throws Exception {
+        Path src = dir.resolve("src/com/example/vendor/VendorProvider.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, VENDOR_PROVIDER);
+        Path classes = dir.resolve("classes");
+        Files.createDirectories(classes);
+        int compiled = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null,
+                "-classpath", System.getProperty("java.class.path"), "-d", classes.toString(), src.toString());
+        assertEquals(0, compiled, "the vendor provider compiles");
+        Path jar = dir.resolve("vendor.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry("META-INF/services/io.provhsm.spi.HsmProvider"));
+            out.write("com.example.vendor.VendorProvider\n".getBytes(StandardCharsets.UTF_8));
+            try (var files = Files.walk(classes)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                    out.write(Files.readAllBytes(file));
+                }
+            }
+        }
+        return jar;
+    }
+
+    @Test
+    void vendorJarIsFoundThroughClasspathOnly() throws Exception {
+        Path jar = vendorJar();
+        Run without = run("--provider", "vendor-symmetric", "--junit-xml", dir.resolve("a.xml").toString());
+        assertEquals(3, without.code, without.out + without.err);
+        Run with = run("--provider", "vendor-symmetric", "--classpath", jar.toString(), "--junit-xml", dir.resolve("b.xml").toString());
+        assertEquals(0, with.code, with.out + with.err);
+        assertTrue(with.out.contains("7 passed, 0 failed, 22 not applicable: CONFORMANT"), with.out);
+        assertTrue(with.out.contains("tpm: 11 rules not applicable (provider serves [SYMMETRIC_KEY], not TPM)"), with.out);
+    }
+
     @Test
     void usageAndMissingProviderHaveTheirOwnExitCodes() {
         assertEquals(2, run().code);

@@ -79,6 +79,22 @@ public record DiceInputs(byte[] codeHash, byte[] codeDescriptor, ConfigType conf
         return hidden.clone();
     }
 
+    /** Equal when every value is equal (records compare arrays by reference otherwise). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof DiceInputs o && configType == o.configType && mode == o.mode
+                && java.util.Arrays.equals(codeHash, o.codeHash) && java.util.Arrays.equals(codeDescriptor, o.codeDescriptor)
+                && java.util.Arrays.equals(configValue, o.configValue) && java.util.Arrays.equals(configDescriptor, o.configDescriptor)
+                && java.util.Arrays.equals(authorityHash, o.authorityHash)
+                && java.util.Arrays.equals(authorityDescriptor, o.authorityDescriptor) && java.util.Arrays.equals(hidden, o.hidden);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(configType, mode, java.util.Arrays.hashCode(codeHash), java.util.Arrays.hashCode(configValue),
+                java.util.Arrays.hashCode(configDescriptor), java.util.Arrays.hashCode(authorityHash));
+    }
+
     @Override
     public String toString() {
         return "DiceInputs[config " + configType + ", mode " + mode.settingName() + "]";

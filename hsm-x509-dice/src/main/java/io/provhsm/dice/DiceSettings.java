@@ -97,7 +97,7 @@ final class DiceSettings {
                 return RootCa.load(signerKeyFile.get(), signerKeyPassword, "signer key file (" + SIGNER_KEY_FILE + ")");
             }
             byte[] secret = signerSecret.orElseGet(() -> SecretFile.readOrCreate(signerSecretFile,
-                    "signer secret file (default of " + SIGNER_SECRET + ")", random));
+                    "signer secret file (default of " + SIGNER_SECRET + ", in " + DATA_DIR + ")", random));
             try {
                 return RootCa.derive(secret);
             } finally {
@@ -110,7 +110,7 @@ final class DiceSettings {
             if (udsValue.isEmpty() && !createUdsFile) {
                 java.util.Arrays.fill(SecretFile.read(udsFile, "UDS file (" + UDS_FILE + ")"), (byte) 0);
             } else if (createUdsFile && Files.exists(udsFile)) {
-                java.util.Arrays.fill(SecretFile.read(udsFile, "UDS file (default of " + UDS_FILE + ")"), (byte) 0);
+                java.util.Arrays.fill(SecretFile.read(udsFile, "UDS file (default of " + UDS_FILE + ", in " + DATA_DIR + ")"), (byte) 0);
             }
         }
 
@@ -120,7 +120,7 @@ final class DiceSettings {
                 return udsValue.get().clone();
             }
             if (createUdsFile) {
-                return SecretFile.readOrCreate(udsFile, "UDS file (default of " + UDS_FILE + ")", random);
+                return SecretFile.readOrCreate(udsFile, "UDS file (default of " + UDS_FILE + ", in " + DATA_DIR + ")", random);
             }
             return SecretFile.read(udsFile, "UDS file (" + UDS_FILE + ")");
         }

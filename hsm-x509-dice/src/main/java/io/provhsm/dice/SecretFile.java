@@ -1,7 +1,6 @@
 package io.provhsm.dice;
 
 import io.provhsm.HsmConfigException;
-import io.provhsm.HsmException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -118,7 +117,7 @@ final class SecretFile {
             }
             syncDirectory(dir);
         } catch (IOException e) {
-            throw new HsmException("cannot create " + what + " " + file + ": " + e.getClass().getSimpleName()
+            throw new HsmConfigException("cannot create " + what + " " + file + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
         } finally {
             Arrays.fill(secret, (byte) 0);

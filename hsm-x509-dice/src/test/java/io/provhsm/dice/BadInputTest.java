@@ -84,6 +84,14 @@ class BadInputTest {
     }
 
     @Test
+    void dataDirectoryThatIsAFile() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("data-file"), "x");
+        HsmConfigException e = assertThrows(HsmConfigException.class, () -> DiceSessions.open(notADirectory).close());
+        assertMentions(e.getMessage(), "provhsm.dice.data-dir", "cannot create");
+        assertTrue(Files.isRegularFile(notADirectory));
+    }
+
+    @Test
     void measurementOfTheWrongLength() {
         assertMentions(refused(DiceSettings.PROFILE, "riot", DiceSettings.MEASUREMENT, "00".repeat(33)),
                 "provhsm.dice.measurement", "32", "33");

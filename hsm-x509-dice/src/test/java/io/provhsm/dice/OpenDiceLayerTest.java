@@ -75,6 +75,14 @@ class OpenDiceLayerTest {
     }
 
     @Test
+    void inputsCompareByValue() {
+        assertEquals(DiceInputs.zero(DiceMode.NORMAL), DiceInputs.zero(DiceMode.NORMAL).withCodeHash(new byte[64]));
+        assertEquals(DiceInputs.zero(DiceMode.NORMAL).hashCode(), DiceInputs.zero(DiceMode.NORMAL).hashCode());
+        assertNotEquals(DiceInputs.zero(DiceMode.NORMAL), DiceInputs.zero(DiceMode.NORMAL).withCodeHash(filled(1)));
+        assertNotEquals(DiceInputs.zero(DiceMode.NORMAL), DiceInputs.zero(DiceMode.DEBUG));
+    }
+
+    @Test
     void wrongSizesAreRefusedNamingTheField() {
         assertTrue(assertThrows(InvalidInputException.class, () -> OpenDice.layer(new byte[31], new byte[32], DiceInputs.zero(DiceMode.NORMAL)))
                 .getMessage().contains("current_cdi_attest"));

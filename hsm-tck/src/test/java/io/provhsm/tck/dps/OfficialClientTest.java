@@ -120,6 +120,21 @@ class OfficialClientTest {
     }
 
     @Test
+    void diceDeviceOfAVerifiedGroupCaReachesAssignedWithTheOfficialClientAndConnectsToTheHub(@TempDir Path temp) throws Exception {
+        HsmConfig config = HsmConfig.of(Map.of(HsmConfig.PROVIDER, "dice", "provhsm.dice.data-dir", temp.resolve("dice").toString()));
+        try (X509Hsm hsm = Hsms.openX509(config)) {
+            // the group enrollment of the DICE root, verified by proof of possession as the service asks
+            CaVerification ca = CaVerification.start(hsm.rootCertificate().orElseThrow());
+            dps.enrollX509Group("official-dice-group", ca);
+            ca.verify(((io.provhsm.dice.DiceX509Hsm) hsm).verificationCertificate(ca.verificationCode()), Instant.now());
+            ProvisioningDeviceClientRegistrationResult result = register(new AzureSecurityProviders.X509(hsm, dps.serverCertificate()));
+            assertEquals(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED, result.getProvisioningDeviceClientStatus());
+            assertEquals(hsm.registrationId(), result.getDeviceId());
+            assertTrue(connectToHub(result, hsm).contains("\"authentication\":\"x509\""));
+        }
+    }
+
+    @Test
     void x509DeviceWithANonExportableKeyReachesAssignedWithTheOfficialClient() throws Exception {
         TestPki.Issued root = TestPki.selfSignedCa("official x509 root");
         TestPki.Issued leaf = TestPki.issue("official-x509-device", root, false);
