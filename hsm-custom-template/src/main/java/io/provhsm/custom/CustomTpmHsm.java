@@ -2,6 +2,7 @@ package io.provhsm.custom;
 
 import io.provhsm.InvalidInputException;
 import io.provhsm.TpmHsm;
+import io.provhsm.dps.ActivationBlob;
 import io.provhsm.dps.RegistrationIds;
 
 /** {@link TpmHsm} over a library's {@code HSM_CLIENT_TPM_INTERFACE}. */
@@ -30,11 +31,13 @@ final class CustomTpmHsm extends CustomSession implements TpmHsm {
         return call(() -> library.callBufferOut(table, GET_SRK, handle));
     }
 
+    /**
+     * The C SDK hands the library the service's activation blob as it came; it is checked here first, so a
+     * malformed one is an {@link InvalidInputException} naming the field and never reaches the library.
+     */
     @Override
     public void activateIdentityKey(byte[] activationBlob) {
-        if (activationBlob == null || activationBlob.length == 0) {
-            throw new InvalidInputException("activation blob is empty");
-        }
+        ActivationBlob.parse(activationBlob);
         call(() -> {
             library.callBufferIn(table, ACTIVATE_IDENTITY_KEY, handle, activationBlob);
             return null;

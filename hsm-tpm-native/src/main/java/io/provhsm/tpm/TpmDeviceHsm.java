@@ -1,12 +1,14 @@
 package io.provhsm.tpm;
 
 import io.provhsm.HsmException;
+import io.provhsm.HsmUnavailableException;
 import io.provhsm.InvalidInputException;
 import io.provhsm.TpmHsm;
 import io.provhsm.dps.ActivationBlob;
 import io.provhsm.dps.RegistrationIds;
 import io.provhsm.tpm.transport.TpmTransport;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import tss.TpmBuffer;
@@ -38,6 +40,11 @@ import tss.tpm.TPM_SE;
  * persisted at the C SDK's handles (created only if absent), the identity HMAC key activated from the
  * service's blob and persisted at 0x81000100, HMAC signing inside the TPM.
  *
+ * <p>Replacing the identity is crash-safe: the new key (public area, private part wrapped under the SRK) is
+ * journaled in the state directory before the old one is evicted, and removed once the new one is persisted.
+ * A session that finds a journal (on open, or before its next call after a failed activation) completes the
+ * interrupted replacement, so 0x81000100 never stays empty and never silently keeps the old key.
+ *
  * <p>Thread-safe: every operation holds the session's lock, so commands never interleave on the device.
  * Every session and transient object this class loads is flushed before the operation returns.
  */
@@ -51,11 +58,14 @@ public final class TpmDeviceHsm implements TpmHsm {
     private final byte[] endorsementKey;
     private final byte[] storageRootKey;
     private final String registrationId;
+    private final IdentityJournal journal;
     private final SecureRandom random = new SecureRandom();
     private int inputBuffer;
+    /** An activation of this session failed while its journal existed: finish it before the next call. */
+    private boolean replacementInterrupted;
     private volatile boolean closed;
 
-    private TpmDeviceHsm(TpmCommands commands, AutoCloseable onClose) {
+    private TpmDeviceHsm(TpmCommands commands, AutoCloseable onClose, Path stateDir) {
         this.commands = commands;
         this.onClose = onClose;
         this.endorsementKey = ensurePrimary(TpmKeyTemplates.EK_HANDLE, "endorsement key", TPM_RH.ENDORSEMENT,
@@ -63,18 +73,25 @@ public final class TpmDeviceHsm implements TpmHsm {
         this.storageRootKey = ensurePrimary(TpmKeyTemplates.SRK_HANDLE, "storage root key", TPM_RH.OWNER,
                 TpmKeyTemplates.storageRootKey());
         this.registrationId = RegistrationIds.fromEndorsementKey(endorsementKey);
+        this.journal = new IdentityJournal((stateDir != null ? stateDir : TpmSettings.defaultStateDir()).resolve(registrationId));
+        if (journal.exists()) {
+            finishInterruptedReplacement();
+        }
     }
 
     /**
-     * Opens a session on the TPM behind {@code transport}, creating EK and SRK if absent.
+     * Opens a session on the TPM behind {@code transport}, creating EK and SRK if absent, and completing an
+     * identity replacement that a crash interrupted.
      *
      * @param onClose run after the transport is closed (e.g. stopping a simulator this session owns); may be null
+     * @param stateDir the base of the per-TPM state directories ({@link TpmSettings#STATE_DIR}); this TPM's is the
+     *     subdirectory named by its registration id. Null for the default under the user's data directory.
      */
-    public static TpmDeviceHsm open(TpmTransport transport, AutoCloseable onClose) {
+    public static TpmDeviceHsm open(TpmTransport transport, AutoCloseable onClose, Path stateDir) {
         TpmCommands commands = new TpmCommands(transport);
         try {
             transport.open();
-            return new TpmDeviceHsm(commands, onClose);
+            return new TpmDeviceHsm(commands, onClose, stateDir);
         } catch (RuntimeException e) {
             commands.close();
             closeQuietly(onClose);
@@ -82,8 +99,14 @@ public final class TpmDeviceHsm implements TpmHsm {
         }
     }
 
+    /** {@link #open(TpmTransport, AutoCloseable, Path)} with the default state directory. */
+    public static TpmDeviceHsm open(TpmTransport transport, AutoCloseable onClose) {
+        return open(transport, onClose, null);
+    }
+
+    /** {@link #open(TpmTransport, AutoCloseable, Path)} with the default state directory, nothing run on close. */
     public static TpmDeviceHsm open(TpmTransport transport) {
-        return open(transport, null);
+        return open(transport, null, null);
     }
 
     @Override
@@ -113,7 +136,16 @@ public final class TpmDeviceHsm implements TpmHsm {
     public boolean hasIdentityKey() {
         synchronized (lock) {
             checkOpen();
-            return readPublic(TpmKeyTemplates.IDENTITY_HANDLE, "identity key") != null;
+            finishReplacementThisSessionInterrupted();
+            if (readPublic(TpmKeyTemplates.IDENTITY_HANDLE, "identity key") != null) {
+                return true;
+            }
+            if (journal.exists()) {
+                // another session's replacement was interrupted after evicting the old key
+                finishInterruptedReplacement();
+                return readPublic(TpmKeyTemplates.IDENTITY_HANDLE, "identity key") != null;
+            }
+            return false;
         }
     }
 
@@ -129,46 +161,207 @@ public final class TpmDeviceHsm implements TpmHsm {
 
         synchronized (lock) {
             checkOpen();
-            TPMT_PUBLIC previous = readPublic(TpmKeyTemplates.IDENTITY_HANDLE, "identity key");
-            if (previous != null) {
-                String why = TpmKeyTemplates.unsuitableIdentityKey(previous);
-                if (why != null) {
-                    throw new HsmException("persistent handle " + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE)
-                            + " holds a foreign object (" + why + "); provhsm keeps its identity key there and will not"
-                            + " evict what another application persisted. Nothing was changed.");
-                }
-            }
-            byte[] innerWrapKey = activateCredential(credential, encryptedSecret);
-            TPM2B_PRIVATE imported;
-            try {
-                imported = commands.run("TPM2_Import", "the identity key under the storage root key "
-                        + TpmKeyTemplates.hex(TpmKeyTemplates.SRK_HANDLE), () -> commands.tpm().Import(srkHandle(),
-                        innerWrapKey, identityPublic, duplicate, inSymSeed,
-                        new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB)));
-            } catch (TpmCommandException e) {
-                throw new HsmException(e.getMessage() + "; the blob's duplicate or inSymSeed does not match this TPM's"
-                        + " storage root key. The previous identity key is unchanged.", e);
-            } finally {
-                Arrays.fill(innerWrapKey, (byte) 0);
-            }
-            TPM_HANDLE loaded = commands.run("TPM2_Load", "the imported identity key",
-                    () -> commands.tpm().Load(srkHandle(), imported, identityPublic));
-            try {
-                // Only now, with the new key loaded, is the old one given up.
-                if (previous != null) {
-                    commands.run("TPM2_EvictControl", "the previous identity key at "
-                            + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE), () -> commands.tpm().EvictControl(
-                            ownerHandle(), new TPM_HANDLE(TpmKeyTemplates.IDENTITY_HANDLE),
-                            new TPM_HANDLE(TpmKeyTemplates.IDENTITY_HANDLE)));
-                }
-                commands.run("TPM2_EvictControl", "the new identity key to " + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE),
-                        () -> commands.tpm().EvictControl(ownerHandle(), loaded,
-                                new TPM_HANDLE(TpmKeyTemplates.IDENTITY_HANDLE)));
-            } finally {
-                flush(loaded);
+            try (IdentityJournal.Lock replacing = journal.lock()) {
+                finishInterruptedReplacementLocked();
+                replaceIdentity(identityPublic, credential, duplicate, encryptedSecret, inSymSeed);
             }
             LOG.log(System.Logger.Level.DEBUG, "identity key activated at "
                     + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE) + " on " + transportDescription());
+        }
+    }
+
+    /** Activate, import and load the new key; journal it; evict the old one; persist the new one; drop the journal. */
+    private void replaceIdentity(TPMT_PUBLIC identityPublic, TPMS_ID_OBJECT credential, TPM2B_PRIVATE duplicate,
+            byte[] encryptedSecret, byte[] inSymSeed) {
+        TPMT_PUBLIC previous = readPublic(TpmKeyTemplates.IDENTITY_HANDLE, "identity key");
+        if (previous != null) {
+            String why = TpmKeyTemplates.unsuitableIdentityKey(previous);
+            if (why != null) {
+                throw new HsmException("persistent handle " + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE)
+                        + " holds a foreign object (" + why + "); provhsm keeps its identity key there and will not"
+                        + " evict what another application persisted. Nothing was changed.");
+            }
+        }
+        byte[] innerWrapKey = activateCredential(credential, encryptedSecret);
+        TPM2B_PRIVATE imported;
+        try {
+            imported = commands.run("TPM2_Import", "the identity key under the storage root key "
+                    + TpmKeyTemplates.hex(TpmKeyTemplates.SRK_HANDLE), () -> commands.tpm().Import(srkHandle(),
+                    innerWrapKey, identityPublic, duplicate, inSymSeed,
+                    new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB)));
+        } catch (TpmCommandException e) {
+            throw new HsmException(e.getMessage() + "; the blob's duplicate or inSymSeed does not match this TPM's"
+                    + " storage root key. The previous identity key is unchanged.", e);
+        } finally {
+            Arrays.fill(innerWrapKey, (byte) 0);
+        }
+        try {
+            TPM_HANDLE loaded = commands.run("TPM2_Load", "the imported identity key",
+                    () -> commands.tpm().Load(srkHandle(), imported, identityPublic));
+            try {
+                // The journal is on disk before 0x81000100 is touched: from here on a crash is recoverable.
+                journal.write(identityPublic.toBytes(), imported.buffer);
+                persistJournaledKey(loaded, previous != null);
+            } finally {
+                flush(loaded);
+            }
+        } finally {
+            Arrays.fill(imported.buffer, (byte) 0);
+        }
+        deleteJournalOfCompletedReplacement();
+    }
+
+    /**
+     * Evicts the previous identity key (if any) and persists the journaled key, {@code loaded}, at 0x81000100.
+     * If the TPM refuses the eviction nothing changed and the journal goes; on any other failure the journal
+     * stays, and this session's next call (or the next session) finishes the replacement.
+     */
+    private void persistJournaledKey(TPM_HANDLE loaded, boolean evictPrevious) {
+        boolean previousGone = !evictPrevious;
+        try {
+            if (evictPrevious) {
+                evictPreviousIdentity();
+                previousGone = true;
+            }
+            persistAtIdentityHandle(loaded);
+        } catch (TpmCommandException refused) {
+            if (!previousGone) {
+                try {
+                    journal.delete();
+                } catch (HsmException e) {
+                    refused.addSuppressed(e);
+                }
+                throw new HsmException(refused.getMessage() + "; the previous identity key is unchanged.", refused);
+            }
+            replacementInterrupted = true;
+            throw new HsmException(refused.getMessage() + interruptedReplacementNote(), refused);
+        } catch (HsmUnavailableException unreachable) {
+            replacementInterrupted = true;
+            throw new HsmUnavailableException(unreachable.getMessage() + interruptedReplacementNote(), unreachable);
+        } catch (RuntimeException | Error e) {
+            replacementInterrupted = true;
+            throw e;
+        }
+    }
+
+    private String interruptedReplacementNote() {
+        return "; the identity replacement was interrupted: the new key is journaled in " + journal.file()
+                + " and is persisted at " + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE)
+                + " by this session's next call or the next session";
+    }
+
+    private void evictPreviousIdentity() {
+        commands.run("TPM2_EvictControl", "the previous identity key at " + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE),
+                () -> commands.tpm().EvictControl(ownerHandle(), new TPM_HANDLE(TpmKeyTemplates.IDENTITY_HANDLE),
+                        new TPM_HANDLE(TpmKeyTemplates.IDENTITY_HANDLE)));
+    }
+
+    private void persistAtIdentityHandle(TPM_HANDLE loaded) {
+        commands.run("TPM2_EvictControl", "the new identity key to " + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE),
+                () -> commands.tpm().EvictControl(ownerHandle(), loaded, new TPM_HANDLE(TpmKeyTemplates.IDENTITY_HANDLE)));
+    }
+
+    /** The new key is in place; a journal that cannot be deleted is only a warning (the next session drops it). */
+    private void deleteJournalOfCompletedReplacement() {
+        try {
+            journal.delete();
+        } catch (HsmException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; the identity key at "
+                    + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE) + " is complete, the next session removes the journal");
+        }
+        replacementInterrupted = false;
+    }
+
+    /** Finishes this session's interrupted activation before anything else uses the identity. */
+    private void finishReplacementThisSessionInterrupted() {
+        if (replacementInterrupted) {
+            finishInterruptedReplacement();
+        }
+    }
+
+    private void finishInterruptedReplacement() {
+        try (IdentityJournal.Lock recovering = journal.lock()) {
+            finishInterruptedReplacementLocked();
+        }
+    }
+
+    /**
+     * Finishes an identity replacement that a crash, power loss or lost connection interrupted, as its journal
+     * records it: the journaled key already at 0x81000100 means only the journal was left; an empty 0x81000100
+     * or the previous key there means the journaled key is loaded and persisted. Nothing is evicted unless the
+     * journaled key loads. The caller holds the journal's lock.
+     */
+    private void finishInterruptedReplacementLocked() {
+        if (!journal.exists()) {
+            replacementInterrupted = false;
+            return; // finished meanwhile by another session
+        }
+        String handle = TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE);
+        IdentityJournal.Entry entry = journal.read();
+        try {
+            TPMT_PUBLIC journaled = journaledPublic(entry.publicArea());
+            TPMT_PUBLIC current = readPublic(TpmKeyTemplates.IDENTITY_HANDLE, "identity key");
+            if (current != null && Arrays.equals(current.toBytes(), journaled.toBytes())) {
+                LOG.log(System.Logger.Level.INFO, "an interrupted identity replacement had already persisted the new key at "
+                        + handle + "; removing its journal " + journal.file());
+                deleteJournalOfCompletedReplacement();
+                return;
+            }
+            String foreign = current == null ? null : TpmKeyTemplates.unsuitableIdentityKey(current);
+            if (foreign != null) {
+                throw new HsmException("the identity replacement journal " + journal.file() + " holds a new identity key,"
+                        + " but persistent handle " + handle + " now holds a foreign object (" + foreign + "); it was left"
+                        + " in place and the journal kept. Free the handle to let provhsm finish the replacement.");
+            }
+            TPM_HANDLE loaded;
+            try {
+                loaded = commands.run("TPM2_Load", "the journaled identity key",
+                        () -> commands.tpm().Load(srkHandle(), new TPM2B_PRIVATE(entry.privatePart()), journaled));
+            } catch (TpmCommandException e) {
+                throw new HsmException("the identity replacement journal " + journal.file() + " does not load under the"
+                        + " storage root key " + TpmKeyTemplates.hex(TpmKeyTemplates.SRK_HANDLE) + " (" + e.getMessage()
+                        + "): it was written on another TPM, or the SRK changed. Nothing was evicted; " + handle + " "
+                        + (current == null ? "is empty" : "still holds the previous identity key")
+                        + ". Remove the journal to use the TPM as it is, or to activate a new identity.", e);
+            }
+            try {
+                if (current != null) {
+                    evictPreviousIdentity();
+                }
+                persistAtIdentityHandle(loaded);
+            } catch (TpmCommandException refused) {
+                throw new HsmException(refused.getMessage() + "; finishing the interrupted identity replacement failed,"
+                        + " its journal " + journal.file() + " is kept for the next attempt", refused);
+            } finally {
+                flush(loaded);
+            }
+            deleteJournalOfCompletedReplacement();
+            LOG.log(System.Logger.Level.WARNING, "finished an interrupted identity replacement: " + handle + " "
+                    + (current == null ? "was empty" : "still held the previous identity key")
+                    + "; the journaled new key is now persisted there (journal " + journal.file() + " removed)");
+        } finally {
+            entry.wipe();
+        }
+    }
+
+    /** The journal's public area, checked as an identity key; a journal that does not parse names its file. */
+    private TPMT_PUBLIC journaledPublic(byte[] bytes) {
+        try {
+            TpmBuffer buffer = new TpmBuffer(bytes);
+            TPMT_PUBLIC area = TPMT_PUBLIC.fromTpm(buffer);
+            String why = !buffer.isOk() || buffer.curPos() != bytes.length ? "its public area does not parse as a TPMT_PUBLIC"
+                    : TpmKeyTemplates.unsuitableIdentityKey(area) != null
+                    ? "its public area is not an identity key: " + TpmKeyTemplates.unsuitableIdentityKey(area) : null;
+            if (why == null) {
+                return area;
+            }
+            throw new HsmException("the identity replacement journal " + journal.file() + " is not usable: " + why
+                    + ". Nothing was evicted. Remove the journal to use the TPM as it is.");
+        } catch (HsmException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new HsmException("the identity replacement journal " + journal.file() + " is not usable: its public"
+                    + " area does not parse (" + e + "). Nothing was evicted. Remove the journal to use the TPM as it is.", e);
         }
     }
 
@@ -207,23 +400,33 @@ public final class TpmDeviceHsm implements TpmHsm {
         }
         synchronized (lock) {
             checkOpen();
-            TPM_HANDLE identity = new TPM_HANDLE(TpmKeyTemplates.IDENTITY_HANDLE);
+            finishReplacementThisSessionInterrupted();
             try {
-                int chunk = inputBuffer();
-                if (data.length <= chunk) {
-                    return commands.run("TPM2_HMAC", "identity key " + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE),
-                            () -> commands.tpm().HMAC(identity, data, TPM_ALG_ID.NULL));
-                }
-                return hmacSequence(identity, data, chunk);
+                return hmac(data);
             } catch (TpmCommandException e) {
-                if (e.is(TPM_RC.HANDLE)) {
-                    throw new IllegalStateException("no identity key at persistent handle "
-                            + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE)
-                            + ": activate one with activateIdentityKey first", e);
+                if (!e.is(TPM_RC.HANDLE)) {
+                    throw e;
                 }
-                throw e;
+                if (journal.exists()) {
+                    // another session's replacement was interrupted after evicting the old key
+                    finishInterruptedReplacement();
+                    return hmac(data);
+                }
+                throw new IllegalStateException("no identity key at persistent handle "
+                        + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE)
+                        + ": activate one with activateIdentityKey first", e);
             }
         }
+    }
+
+    private byte[] hmac(byte[] data) {
+        TPM_HANDLE identity = new TPM_HANDLE(TpmKeyTemplates.IDENTITY_HANDLE);
+        int chunk = inputBuffer();
+        if (data.length <= chunk) {
+            return commands.run("TPM2_HMAC", "identity key " + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE),
+                    () -> commands.tpm().HMAC(identity, data, TPM_ALG_ID.NULL));
+        }
+        return hmacSequence(identity, data, chunk);
     }
 
     /** HMAC_Start, SequenceUpdate in chunks of TPM_PT_INPUT_BUFFER, SequenceComplete with the last chunk. */

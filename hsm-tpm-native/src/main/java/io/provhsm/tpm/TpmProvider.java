@@ -64,6 +64,6 @@ public final class TpmProvider implements HsmProvider {
         if (mechanism != Mechanism.TPM) {
             throw new NoProviderException("provider 'tpm' serves TPM only, not " + mechanism);
         }
-        return TpmDeviceHsm.open(TpmSettings.transport(config));
+        return TpmDeviceHsm.open(TpmSettings.transport(config), null, TpmSettings.stateDir(config));
     }
 }

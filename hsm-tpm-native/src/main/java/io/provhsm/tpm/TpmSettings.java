@@ -22,6 +22,11 @@ public final class TpmSettings {
     public static final String TCP = "provhsm.tpm.tcp";
     /** How long the tcp transport waits to connect and for a response, in milliseconds. */
     public static final String TIMEOUT_MILLIS = "provhsm.tpm.timeout-ms";
+    /**
+     * Where the providers keep per-TPM state (the identity replacement journal), in a subdirectory named by the
+     * EK's registration id; by default {@code provhsm/tpm} under the user's data directory.
+     */
+    public static final String STATE_DIR = "provhsm.tpm.state-dir";
     /** Where {@code tpm-simulator} keeps the simulator's state; by default under the user's data directory. */
     public static final String SIMULATOR_STATE_DIR = "provhsm.tpm.simulator.state-dir";
     /** How {@code tpm-simulator} talks to its simulator: {@code tcp} (default) or {@code tcti}. */
@@ -59,6 +64,15 @@ public final class TpmSettings {
             case "tbs" -> new TbsTransport();
             default -> new TctiTransport(tctiConfiguration(config), config.get(TCTI_LIBRARY).orElse(null));
         };
+    }
+
+    /** The base of the per-TPM state directories: the setting, else {@code provhsm/tpm} under the user's data directory. */
+    static Path stateDir(HsmConfig config) {
+        return config.path(STATE_DIR).orElseGet(TpmSettings::defaultStateDir);
+    }
+
+    static Path defaultStateDir() {
+        return userDataDirectory().resolve("provhsm").resolve("tpm");
     }
 
     /** The simulator state directory: the setting, else {@code provhsm/tpm-simulator} under the user's data directory. */

@@ -52,6 +52,7 @@ public final class TpmSimulatorProvider implements HsmProvider {
         }
         String transportName = config.choice(TpmSettings.SIMULATOR_TRANSPORT, "tcp", Set.of("tcp", "tcti"));
         Path stateDir = TpmSettings.simulatorStateDir(config);
+        Path identityStateDir = TpmSettings.stateDir(config);
         Swtpm swtpm = Swtpm.start(stateDir);
         TpmTransport transport;
         try {
@@ -62,6 +63,6 @@ public final class TpmSimulatorProvider implements HsmProvider {
             swtpm.stop();
             throw e;
         }
-        return TpmDeviceHsm.open(transport, swtpm);
+        return TpmDeviceHsm.open(transport, swtpm, identityStateDir);
     }
 }

@@ -2,6 +2,7 @@ package io.provhsm.tpm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,14 +10,18 @@ import io.provhsm.HsmException;
 import io.provhsm.HsmUnavailableException;
 import io.provhsm.InvalidInputException;
 import io.provhsm.TpmHsm;
+import io.provhsm.dps.HmacSha256;
 import io.provhsm.dps.RegistrationIds;
 import io.provhsm.tpm.sim.Swtpm;
 import io.provhsm.tpm.transport.CountingTransport;
+import io.provhsm.tpm.transport.FaultInjectingTransport;
+import io.provhsm.tpm.transport.FaultInjectingTransport.When;
 import io.provhsm.tpm.transport.TpmTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -42,7 +47,12 @@ abstract class SwtpmControlledSuite extends TpmSuite {
 
     @Override
     TpmDeviceHsm open() {
-        return TpmDeviceHsm.open(transport());
+        return TpmDeviceHsm.open(transport(), null, stateBase());
+    }
+
+    /** The base of the per-TPM state directories (provhsm.tpm.state-dir) of this test's sessions. */
+    Path stateBase() {
+        return temp.resolve("provhsm-tpm");
     }
 
     @Override
@@ -110,16 +120,22 @@ abstract class SwtpmControlledSuite extends TpmSuite {
             hsm.activateIdentityKey(TpmVectors.blob1());
         }
         byte[] hello = TpmVectors.messages().get("hello");
+        String[] lines = signInNewProcess(hello);
+        assertEquals(TpmVectors.registrationId(), lines[lines.length - 2]);
+        assertEquals(HexFormat.of().formatHex(TpmVectors.expectedHmacs(1).get("hello")), lines[lines.length - 1]);
+    }
+
+    /** Runs {@link SignInNewProcess} through the provider on this test's swtpm and state directory; its output lines. */
+    String[] signInNewProcess(byte[] message) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), SignInNewProcess.class.getName(),
-                setting().getKey(), setting().getValue(), HexFormat.of().formatHex(hello)));
+                HexFormat.of().formatHex(message), setting().getKey(), setting().getValue(),
+                TpmSettings.STATE_DIR, stateBase().toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue(), output);
-        String[] lines = output.strip().split("\\R");
-        assertEquals(TpmVectors.registrationId(), lines[lines.length - 2]);
-        assertEquals(HexFormat.of().formatHex(TpmVectors.expectedHmacs(1).get("hello")), lines[lines.length - 1]);
+        return output.strip().split("\\R");
     }
 
     @Test
@@ -209,5 +225,187 @@ abstract class SwtpmControlledSuite extends TpmSuite {
         assertTrue(e.getMessage().contains("0x81000001") && e.getMessage().contains("storage root key"), e.getMessage());
         String still = Tpm2Tools.run(swtpm.tcti(), "tpm2_readpublic", "-c", "0x81000001");
         assertTrue(still.contains("ecc"), still);
+    }
+
+    // Crash-safe replacement of the identity at 0x81000100: faults injected exactly between TPM commands.
+
+    /** The fault for "the process died here": nothing after it runs except finally blocks. */
+    static final class SimulatedCrash extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedCrash() {
+            super("simulated crash");
+        }
+    }
+
+    private static final int IDENTITY = 0x81000100;
+
+    Path journalFile() {
+        return stateBase().resolve(TpmVectors.registrationId()).resolve(IdentityJournal.FILE_NAME);
+    }
+
+    /** EvictControl of the old identity key (object handle 0x81000100), or of the new, loaded one (0x80xxxxxx). */
+    enum Eviction {
+        OF_THE_OLD_KEY(0xffffffff, IDENTITY), OF_THE_NEW_KEY(0xff000000, 0x80000000);
+
+        final int mask;
+        final int value;
+
+        Eviction(int mask, int value) {
+            this.mask = mask;
+            this.value = value;
+        }
+    }
+
+    /**
+     * On the shared state: activates blob1 (K1), then blob2 (K2) with {@code fault} striking at {@code eviction};
+     * returns what the second activation threw. The session is closed afterwards.
+     */
+    <T extends Throwable> T replacementInterrupted(Eviction eviction, When when, Runnable fault, Class<T> thrown) {
+        startOnSharedState();
+        FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
+        try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
+            hsm.activateIdentityKey(TpmVectors.blob1());
+            faulty.arm(FaultInjectingTransport.EVICT_CONTROL, eviction.mask, eviction.value, when, fault);
+            T e = assertThrows(thrown, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
+            assertTrue(faulty.struck(), "the fault struck");
+            return e;
+        }
+    }
+
+    static void crash() {
+        throw new SimulatedCrash();
+    }
+
+    String persistentHandles() {
+        return Tpm2Tools.run(swtpm.tcti(), "tpm2_getcap", "handles-persistent");
+    }
+
+    /** tpm2_hmac -c 0x81000100 of every vector message equals software HMAC-SHA256 with {@code key}. */
+    void assertTpm2HmacIsSoftwareHmacWith(byte[] key) throws IOException {
+        for (Map.Entry<String, byte[]> message : TpmVectors.messages().entrySet()) {
+            Path in = temp.resolve(message.getKey() + ".msg");
+            Path out = temp.resolve(message.getKey() + ".hmac");
+            Files.write(in, message.getValue());
+            Tpm2Tools.run(swtpm.tcti(), "tpm2_hmac", "-c", "0x81000100", "-o", out.toString(), in.toString());
+            assertArrayEquals(HmacSha256.compute(key, message.getValue()), Files.readAllBytes(out),
+                    "tpm2_hmac of " + message.getKey());
+        }
+    }
+
+    @Test
+    void swtpmKilledBetweenEvictingTheOldAndPersistingTheNewIdentityIsFinishedByTheNextProcess() throws Exception {
+        HsmUnavailableException e = replacementInterrupted(Eviction.OF_THE_OLD_KEY, When.AFTER_RESPONSE, () -> swtpm.kill(),
+                HsmUnavailableException.class);
+        assertTrue(e.getMessage().startsWith("TPM unreachable") && e.getMessage().contains(journalFile().toString()),
+                e.getMessage());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(journalFile())));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(journalFile().getParent())));
+        swtpm.restart();
+        String handles = persistentHandles();
+        assertFalse(handles.contains("0x81000100"), "the kill left the TPM without an identity: " + handles);
+        assertTrue(handles.contains("0x81000001"), handles);
+
+        byte[] hello = TpmVectors.messages().get("hello");
+        String[] lines = signInNewProcess(hello);
+        assertEquals(HexFormat.of().formatHex(HmacSha256.compute(TpmVectors.k2(), hello)), lines[lines.length - 1],
+                String.join("\n", lines));
+        assertFalse(Files.exists(journalFile()), "the journal is removed once the new identity is persisted");
+        assertTpm2HmacIsSoftwareHmacWith(TpmVectors.k2());
+    }
+
+    @Test
+    void swtpmKilledBeforeEvictingTheOldIdentityGetsTheNewOneFromTheNextSession() throws IOException {
+        replacementInterrupted(Eviction.OF_THE_OLD_KEY, When.BEFORE_SENDING, () -> swtpm.kill(), HsmUnavailableException.class);
+        swtpm.restart();
+        assertTrue(Files.exists(journalFile()));
+        assertTpm2HmacIsSoftwareHmacWith(TpmVectors.k1()); // the old key is still there
+        try (TpmHsm hsm = open()) {
+            assertFalse(Files.exists(journalFile()));
+            assertSignsKnownAnswers(hsm, 2);
+        }
+        assertTpm2HmacIsSoftwareHmacWith(TpmVectors.k2());
+    }
+
+    @Test
+    void aSessionThatLostTheTpmMidReplacementFinishesItOnItsNextCall() {
+        startOnSharedState();
+        FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
+        try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
+            hsm.activateIdentityKey(TpmVectors.blob1());
+            faulty.arm(FaultInjectingTransport.EVICT_CONTROL, Eviction.OF_THE_OLD_KEY.mask, Eviction.OF_THE_OLD_KEY.value,
+                    When.AFTER_RESPONSE, swtpm::kill);
+            assertThrows(HsmUnavailableException.class, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
+            swtpm.restart();
+            assertSignsKnownAnswers(hsm, 2);
+            assertFalse(Files.exists(journalFile()));
+        }
+    }
+
+    @Test
+    void aCrashAfterPersistingTheNewIdentityLeavesOnlyAJournalThatTheNextSessionRemoves() {
+        replacementInterrupted(Eviction.OF_THE_NEW_KEY, When.AFTER_RESPONSE, SwtpmControlledSuite::crash, SimulatedCrash.class);
+        assertTrue(Files.exists(journalFile()));
+        try (TpmHsm hsm = open()) {
+            assertFalse(Files.exists(journalFile()));
+            assertSignsKnownAnswers(hsm, 2);
+        }
+    }
+
+    @Test
+    void aJournalThatDoesNotLoadOrParseIsAClearErrorAndTheOldIdentityStays() throws IOException {
+        replacementInterrupted(Eviction.OF_THE_OLD_KEY, When.BEFORE_SENDING, SwtpmControlledSuite::crash, SimulatedCrash.class);
+        // well-formed, but the wrapped private part was altered: the TPM's integrity check refuses it
+        IdentityJournal journal = new IdentityJournal(journalFile().getParent());
+        IdentityJournal.Entry entry = journal.read();
+        byte[] altered = entry.privatePart().clone();
+        altered[altered.length - 1] ^= 0x01;
+        journal.write(entry.publicArea(), altered);
+        HsmException notLoading = assertThrows(HsmException.class, this::open);
+        assertTrue(notLoading.getMessage().contains(journalFile().toString())
+                && notLoading.getMessage().contains("does not load"), notLoading.getMessage());
+        assertTpm2HmacIsSoftwareHmacWith(TpmVectors.k1());
+
+        byte[] torn = Arrays.copyOf(Files.readAllBytes(journalFile()), 60);
+        Files.write(journalFile(), torn);
+        HsmException corrupt = assertThrows(HsmException.class, this::open);
+        assertTrue(corrupt.getMessage().contains(journalFile().toString())
+                && corrupt.getMessage().contains("SHA-256"), corrupt.getMessage());
+        assertTpm2HmacIsSoftwareHmacWith(TpmVectors.k1());
+
+        // removing the journal, as the message says, leaves the TPM as it is
+        Files.delete(journalFile());
+        try (TpmHsm hsm = open()) {
+            assertSignsKnownAnswers(hsm, 1);
+        }
+    }
+
+    @Test
+    void aForeignObjectPersistedAtTheIdentityHandleAfterACrashIsNeverEvictedByRecovery() {
+        replacementInterrupted(Eviction.OF_THE_OLD_KEY, When.BEFORE_SENDING, SwtpmControlledSuite::crash, SimulatedCrash.class);
+        // meanwhile another application freed the handle and persisted its own key there
+        Path context = temp.resolve("foreign.ctx");
+        Tpm2Tools.run(swtpm.tcti(), "tpm2_evictcontrol", "-C", "o", "-c", "0x81000100");
+        Tpm2Tools.run(swtpm.tcti(), "tpm2_createprimary", "-C", "o", "-G", "ecc", "-c", context.toString());
+        Tpm2Tools.run(swtpm.tcti(), "tpm2_evictcontrol", "-C", "o", "-c", context.toString(), "0x81000100");
+        HsmException e = assertThrows(HsmException.class, this::open);
+        assertTrue(e.getMessage().contains(journalFile().toString()) && e.getMessage().contains("foreign object"),
+                e.getMessage());
+        assertTrue(Tpm2Tools.run(swtpm.tcti(), "tpm2_readpublic", "-c", "0x81000100").contains("ecc"));
+        assertTrue(Files.exists(journalFile()), "the journal is kept");
+    }
+
+    @Test
+    void withoutAWritableStateDirectoryActivationIsRefusedAndTheIdentityStays() throws IOException {
+        startOnSharedState();
+        try (TpmHsm hsm = open()) {
+            hsm.activateIdentityKey(TpmVectors.blob1());
+        }
+        Path notADirectory = Files.writeString(temp.resolve("not-a-directory"), "x");
+        try (TpmDeviceHsm hsm = TpmDeviceHsm.open(transport(), null, notADirectory)) {
+            HsmException e = assertThrows(HsmException.class, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
+            assertTrue(e.getMessage().contains(notADirectory.toString()), e.getMessage());
+            assertSignsKnownAnswers(hsm, 1);
+        }
     }
 }

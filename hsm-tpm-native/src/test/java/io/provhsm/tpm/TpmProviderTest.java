@@ -109,4 +109,11 @@ class TpmProviderTest {
         assertTrue(dir.startsWith(TpmSettings.userDataDirectory()));
         assertEquals(Path.of("/x/y"), TpmSettings.simulatorStateDir(HsmConfig.of(Map.of(TpmSettings.SIMULATOR_STATE_DIR, "/x/y"))));
     }
+
+    @Test
+    void theIdentityJournalLivesUnderTheUsersDataDirectoryUnlessSet() {
+        Path dir = TpmSettings.stateDir(HsmConfig.of(Map.of()));
+        assertEquals(TpmSettings.userDataDirectory().resolve("provhsm").resolve("tpm"), dir);
+        assertEquals(Path.of("/x/y"), TpmSettings.stateDir(HsmConfig.of(Map.of(TpmSettings.STATE_DIR, "/x/y"))));
+    }
 }

@@ -30,7 +30,7 @@ class TpmSimulatorProviderTest extends TpmSuite {
     @Override
     TpmHsm open() {
         TpmHsm hsm = Hsms.openTpm(HsmConfig.of(Map.of(HsmConfig.PROVIDER, "tpm-simulator",
-                TpmSettings.SIMULATOR_STATE_DIR, stateDir.toString())));
+                TpmSettings.SIMULATOR_STATE_DIR, stateDir.toString(), TpmSettings.STATE_DIR, temp.resolve("provhsm-tpm").toString())));
         opened.add(hsm);
         return hsm;
     }

@@ -52,6 +52,10 @@ final class TpmVectors {
         return HexFormat.of().parseHex(JSON.get("k1_hex").getAsString());
     }
 
+    static byte[] k2() {
+        return HexFormat.of().parseHex(JSON.get("k2_hex").getAsString());
+    }
+
     /** name -> message bytes, in file order: empty, hello, dps_sas_payload, seq3000. */
     static Map<String, byte[]> messages() {
         Map<String, byte[]> messages = new LinkedHashMap<>();

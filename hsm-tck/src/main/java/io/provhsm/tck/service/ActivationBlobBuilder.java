@@ -2,6 +2,7 @@ package io.provhsm.tck.service;
 
 import io.provhsm.InvalidInputException;
 import io.provhsm.dps.ActivationBlob;
+import io.provhsm.dps.HmacSha256;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -16,7 +17,6 @@ import java.security.spec.RSAPublicKeySpec;
 import java.util.Arrays;
 import java.util.Objects;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
@@ -218,15 +218,11 @@ public final class ActivationBlobBuilder {
     }
 
     static byte[] hmac(byte[] key, byte[]... parts) {
+        byte[] message = concat(parts);
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            for (byte[] part : parts) {
-                mac.update(part);
-            }
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable in this JDK", e);
+            return HmacSha256.compute(key, message);
+        } finally {
+            Arrays.fill(message, (byte) 0);
         }
     }
 

@@ -3,12 +3,13 @@ package io.provhsm.tpm.transport;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A transport that counts the commands it passes to a real one (to prove a call never reached the TPM). */
-public final class CountingTransport extends TpmTransport {
-    private final TpmTransport delegate;
+public final class CountingTransport extends ForwardingTransport {
     private final AtomicInteger commands = new AtomicInteger();
+    private final String description;
 
     public CountingTransport(TpmTransport delegate) {
-        this.delegate = delegate;
+        super(delegate);
+        this.description = "counting " + delegate.describe();
     }
 
     public int commands() {
@@ -17,22 +18,12 @@ public final class CountingTransport extends TpmTransport {
 
     @Override
     public String describe() {
-        return "counting " + delegate.describe();
+        return description;
     }
 
     @Override
     protected byte[] transact(byte[] command) {
         commands.incrementAndGet();
-        return delegate.transact(command);
-    }
-
-    @Override
-    protected void disconnect() {
-        delegate.disconnect();
-    }
-
-    @Override
-    public void open() {
-        delegate.open();
+        return super.transact(command);
     }
 }
