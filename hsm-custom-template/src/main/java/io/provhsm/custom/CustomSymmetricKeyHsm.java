@@ -20,6 +20,10 @@ final class CustomSymmetricKeyHsm extends CustomSession implements SymmetricKeyH
     private static final int GET_SYMM_KEY = 2;
     private static final int GET_REGISTRATION_NAME = 3;
     private static final int SET_SYMM_KEY_INFO = 4;
+    /** Base64 of the service's longest key (64 bytes) is 88 characters; room for whitespace, and the NUL. */
+    private static final int SYMM_KEY_BOUND = 128;
+    /** A registration id is at most 128 ASCII characters; and the NUL. */
+    private static final int REGISTRATION_NAME_BOUND = RegistrationIds.MAX_LENGTH + 1;
 
     CustomSymmetricKeyHsm(HsmLibrary library, boolean threadSafe) {
         super(library, HsmTable.KEY, threadSafe);
@@ -27,7 +31,7 @@ final class CustomSymmetricKeyHsm extends CustomSession implements SymmetricKeyH
 
     @Override
     public String registrationId() {
-        return call(() -> library.callString(table, GET_REGISTRATION_NAME, handle));
+        return call(() -> library.callString(table, GET_REGISTRATION_NAME, handle, REGISTRATION_NAME_BOUND));
     }
 
     @Override
@@ -35,7 +39,7 @@ final class CustomSymmetricKeyHsm extends CustomSession implements SymmetricKeyH
         if (data == null) {
             throw new InvalidInputException("data to sign is null");
         }
-        byte[] base64 = call(() -> library.callSecretString(table, GET_SYMM_KEY, handle));
+        byte[] base64 = call(() -> library.callSecretString(table, GET_SYMM_KEY, handle, SYMM_KEY_BOUND));
         byte[] key = null;
         try {
             key = Base64.getDecoder().decode(base64);
