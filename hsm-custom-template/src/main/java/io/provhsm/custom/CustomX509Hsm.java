@@ -3,6 +3,7 @@ package io.provhsm.custom;
 import io.provhsm.HsmException;
 import io.provhsm.Pem;
 import io.provhsm.X509Hsm;
+import io.provhsm.dps.HmacSha256;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -47,7 +48,7 @@ final class CustomX509Hsm extends CustomSession implements X509Hsm {
         } catch (HsmException e) {
             throw new HsmException(table.name(GET_KEY) + " returned an unusable key: " + e.getMessage() + library.where(), e);
         } finally {
-            HsmLibrary.wipe(pem);
+            HmacSha256.wipe(pem);
         }
     }
 

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -398,12 +397,6 @@ public final class HsmLibrary {
     private void failOn(int rc, String function) {
         if (rc != 0) {
             throw new HsmException(function + " failed with " + rc + where());
-        }
-    }
-
-    static void wipe(byte[] secret) {
-        if (secret != null) {
-            Arrays.fill(secret, (byte) 0);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.provhsm.custom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +88,20 @@ class BrokenLibraryTest {
             assertFails("hsm_client_get_registration_name returned a string without a terminating NUL within 129 bytes",
                     key::registrationId);
             assertFails("hsm_client_get_symm_key returned a string without a terminating NUL within 128 bytes", () -> key.sign(new byte[1]));
+        }
+    }
+
+    /** The key the library hands out is decoded as the service's keys are; a bad one is the library's fault. */
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "jnr"})
+    void aKeyThatIsNotBase64IsTheLibrarysErrorAndNotShown(String binding) {
+        // the counting library answers every string call with "counting-hsm", so that is its "key"
+        try (SymmetricKeyHsm key = (SymmetricKeyHsm) open("counting", binding, Mechanism.SYMMETRIC_KEY)) {
+            HsmException e = assertThrows(HsmException.class, () -> key.sign(new byte[1]));
+            assertEquals(HsmException.class, e.getClass(), "not the caller's invalid input");
+            assertEquals("the key from hsm_client_get_symm_key is not base64 (12 characters)"
+                    + " (libbroken_hsm_counting.so via " + binding + ")", e.getMessage());
+            assertFalse(e.getMessage().contains("counting-hsm"), "the key must not appear in the message");
         }
     }
 
