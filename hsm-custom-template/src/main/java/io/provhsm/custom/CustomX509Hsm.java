@@ -4,7 +4,6 @@ import io.provhsm.HsmException;
 import io.provhsm.Pem;
 import io.provhsm.X509Hsm;
 import io.provhsm.dps.HmacSha256;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -44,7 +43,7 @@ final class CustomX509Hsm extends CustomSession implements X509Hsm {
     public PrivateKey aliasKey() {
         byte[] pem = call(() -> library.callSecretString(table, GET_KEY, handle, HsmLibrary.MAX_RETURNED));
         try {
-            return PemPrivateKeys.parse(new String(pem, StandardCharsets.US_ASCII));
+            return PemPrivateKeys.parse(pem);
         } catch (HsmException e) {
             throw new HsmException(table.name(GET_KEY) + " returned an unusable key: " + e.getMessage() + library.where(), e);
         } finally {
