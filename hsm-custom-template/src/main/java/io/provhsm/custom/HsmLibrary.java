@@ -263,19 +263,23 @@ public final class HsmLibrary {
 
     private int terminatedLength(long address, String function, int bound) {
         byte[] chunk = new byte[PAGE];
-        long scanned = 0;
-        while (scanned < bound) {
-            long at = address + scanned;
-            int n = (int) Math.min(PAGE - (at & (PAGE - 1)), bound - scanned);
-            binding.read(at, chunk, 0, n);
-            for (int i = 0; i < n; i++) {
-                if (chunk[i] == 0) {
-                    return (int) (scanned + i);
+        try {
+            long scanned = 0;
+            while (scanned < bound) {
+                long at = address + scanned;
+                int n = (int) Math.min(PAGE - (at & (PAGE - 1)), bound - scanned);
+                binding.read(at, chunk, 0, n);
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] == 0) {
+                        return (int) (scanned + i);
+                    }
                 }
+                scanned += n;
             }
-            scanned += n;
+            throw new HsmException(function + " returned a string without a terminating NUL within " + bound + " bytes" + where());
+        } finally {
+            HmacSha256.wipe(chunk); // it held a copy of the string, which may be a key
         }
-        throw new HsmException(function + " returned a string without a terminating NUL within " + bound + " bytes" + where());
     }
 
     /**
