@@ -23,12 +23,12 @@ final class CustomTpmHsm extends CustomSession implements TpmHsm {
 
     @Override
     public byte[] endorsementKey() {
-        return call(() -> library.callBufferOut(table, GET_EK, handle));
+        return call(() -> library.callBufferOut(table, GET_EK, handle, HsmLibrary.ReturnedBuffer.TPM2B_PUBLIC));
     }
 
     @Override
     public byte[] storageRootKey() {
-        return call(() -> library.callBufferOut(table, GET_SRK, handle));
+        return call(() -> library.callBufferOut(table, GET_SRK, handle, HsmLibrary.ReturnedBuffer.TPM2B_PUBLIC));
     }
 
     /**
@@ -49,6 +49,6 @@ final class CustomTpmHsm extends CustomSession implements TpmHsm {
         if (data == null) {
             throw new InvalidInputException("data to sign is null");
         }
-        return call(() -> library.callBufferInOut(table, SIGN_WITH_IDENTITY, handle, data));
+        return call(() -> library.callBufferInOut(table, SIGN_WITH_IDENTITY, handle, data, HsmLibrary.ReturnedBuffer.HMAC_SHA256));
     }
 }

@@ -135,6 +135,9 @@ class ExampleLibraryTest {
             InvalidInputException bad = assertThrows(InvalidInputException.class, () -> hsm.setKeyInfo("other", "not base64!".toCharArray()));
             assertFalse(bad.getMessage().contains("not base64!"), "the key must not appear in the message");
             assertThrows(InvalidInputException.class, () -> hsm.setKeyInfo("UPPER CASE", "AAAA".toCharArray()));
+            InvalidInputException tooShort = assertThrows(InvalidInputException.class,
+                    () -> hsm.setKeyInfo("other", Base64.getEncoder().encodeToString(new byte[8]).toCharArray()));
+            assertEquals("symmetric key is 8 bytes; a key must be 16 to 64 bytes", tooShort.getMessage());
             assertEquals(id, hsm.registrationId(), "a refused update must change nothing");
             assertArrayEquals(hmac(key, data), hsm.sign(data));
         }
