@@ -135,7 +135,8 @@ final class X509Rules {
             List<X509Certificate> rootParsed = Pem.certificates(Pem.certificate(root.get()));
             require(rootParsed.size() == 1 && rootParsed.get(0).equals(root.get()), () -> "rootCertificate() does not survive PEM");
             try {
-                X509Attestation.checkGroup(chain, root.get(), hsm.registrationId(), Instant.now());
+                // the chain only: the leaf's CN is leaf-cn-is-registration-id's question, not this rule's
+                X509Attestation.checkLeadsToCa(chain, root.get(), Instant.now());
             } catch (AttestationException e) {
                 throw new RuleViolation("the chain does not lead to rootCertificate(): " + e.getMessage());
             }
@@ -173,7 +174,6 @@ final class X509Rules {
         X509Hsm hsm = context.openX509();
         List<X509Certificate> chain = hsm.certificateChain();
         Optional<X509Certificate> ca = hsm.rootCertificate();
-        String registrationId = hsm.registrationId();
         LoopbackServerIdentity server = LoopbackServerIdentity.generate("provhsm-tck");
         ExecutorService executor = Executors.newSingleThreadExecutor(Kit.daemonThreads("tck-tls-server"));
         try (SSLServerSocket listener = (SSLServerSocket) server.serverContext().getServerSocketFactory()
@@ -191,10 +191,12 @@ final class X509Rules {
                     }
                     String problem = null;
                     try {
+                        // the service also wants CN = registration id; leaf-cn-is-registration-id asks that, so a
+                        // wrong CN fails that one rule rather than every rule that presents the certificate
                         if (ca.isPresent()) {
-                            X509Attestation.checkGroup(presentedChain, ca.get(), registrationId, Instant.now());
+                            X509Attestation.checkLeadsToCa(presentedChain, ca.get(), Instant.now());
                         } else {
-                            X509Attestation.checkIndividual(presentedChain, chain.get(0), registrationId, Instant.now());
+                            X509Attestation.checkIsEnrolledLeaf(presentedChain, chain.get(0), Instant.now());
                         }
                     } catch (AttestationException e) {
                         problem = e.getMessage();

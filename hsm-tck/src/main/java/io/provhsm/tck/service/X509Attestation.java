@@ -54,12 +54,18 @@ public final class X509Attestation {
     /** Individual enrollment: the presented leaf is the enrolled certificate and its CN is the registration id. */
     public static void checkIndividual(List<X509Certificate> presented, X509Certificate enrolledLeaf, String registrationId,
                                        Instant now) throws AttestationException {
+        checkIsEnrolledLeaf(presented, enrolledLeaf, now);
+        checkRegistrationId(presented.get(0), registrationId);
+    }
+
+    /** The chain part of {@link #checkIndividual}: a valid chain whose leaf is the enrolled certificate (CN not checked). */
+    public static void checkIsEnrolledLeaf(List<X509Certificate> presented, X509Certificate enrolledLeaf, Instant now)
+            throws AttestationException {
         checkChain(presented, now);
         if (!presented.get(0).equals(enrolledLeaf)) {
             throw new AttestationException("client certificate is not the enrolled certificate (subject "
                     + presented.get(0).getSubjectX500Principal() + ")");
         }
-        checkRegistrationId(presented.get(0), registrationId);
     }
 
     /**
@@ -68,13 +74,19 @@ public final class X509Attestation {
      */
     public static void checkGroup(List<X509Certificate> presented, X509Certificate enrolledCa, String registrationId,
                                   Instant now) throws AttestationException {
+        checkLeadsToCa(presented, enrolledCa, now);
+        checkRegistrationId(presented.get(0), registrationId);
+    }
+
+    /** The chain part of {@link #checkGroup}: a valid chain from the leaf to the enrolled CA (CN not checked). */
+    public static void checkLeadsToCa(List<X509Certificate> presented, X509Certificate enrolledCa, Instant now)
+            throws AttestationException {
         checkChain(presented, now);
         X509Certificate last = presented.get(presented.size() - 1);
         if (!last.equals(enrolledCa)) {
             checkIssuedBy(last, enrolledCa, "certificate #" + (presented.size() - 1), "the enrolled CA");
         }
         checkValidity(enrolledCa, -1, now);
-        checkRegistrationId(presented.get(0), registrationId);
     }
 
     private static void checkRegistrationId(X509Certificate leaf, String registrationId) throws AttestationException {
