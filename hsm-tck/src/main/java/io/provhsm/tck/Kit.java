@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Helpers the rules share: daemon threads and running one body on many threads at once. */
@@ -34,18 +35,26 @@ final class Kit {
     /**
      * Runs {@code body} on {@code threads} threads released together, {@code iterations} times each. The
      * first failure (by thread number) fails the rule; a run that does not end within 60 s fails as a hang.
+     * The first failure stops the other threads at their next iteration, and the call returns only once every
+     * thread has ended (or after 10 s more): calls still running would otherwise reach into the next rule.
      */
     static void concurrently(int threads, int iterations, ConcurrentBody body) throws Exception {
         ExecutorService executor = Executors.newFixedThreadPool(threads, daemonThreads("tck-concurrent"));
         CyclicBarrier start = new CyclicBarrier(threads);
+        AtomicBoolean stop = new AtomicBoolean();
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
                 futures.add(executor.submit(() -> {
                     start.await(10, TimeUnit.SECONDS);
-                    for (int i = 0; i < iterations; i++) {
-                        body.run(thread, i);
+                    try {
+                        for (int i = 0; i < iterations && !stop.get(); i++) {
+                            body.run(thread, i);
+                        }
+                    } catch (Exception | Error e) {
+                        stop.set(true);
+                        throw e;
                     }
                     return null;
                 }));
@@ -66,7 +75,9 @@ final class Kit {
                 }
             }
         } finally {
+            stop.set(true);
             executor.shutdownNow();
+            executor.awaitTermination(10, TimeUnit.SECONDS);
         }
     }
 }

@@ -63,18 +63,12 @@ public class SoftwareSymmetricKeyProvider implements HsmProvider {
 
     @Override
     public Hsm open(Mechanism mechanism, HsmConfig config) {
-        return new Session(identity());
+        return newSession(identity());
     }
 
-    /** HMAC-SHA256 with the identity's key; a fresh Mac per call, so concurrent calls are safe. */
-    protected byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+    /** A session on the identity; a broken provider returns one whose {@link Session#hmac} misbehaves. */
+    protected Session newSession(Identity identity) {
+        return new Session(identity);
     }
 
     protected class Session implements SymmetricKeyHsm {
@@ -88,6 +82,17 @@ public class SoftwareSymmetricKeyProvider implements HsmProvider {
         private void open() {
             if (closed) {
                 throw new IllegalStateException("session is closed");
+            }
+        }
+
+        /** HMAC-SHA256 with the identity's key; a fresh Mac per call, so concurrent calls are safe. */
+        protected byte[] hmac(byte[] key, byte[] data) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                return mac.doFinal(data);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
             }
         }
 
