@@ -4,6 +4,7 @@ import io.provhsm.HsmConfigException;
 import io.provhsm.HsmException;
 import io.provhsm.InvalidInputException;
 import io.provhsm.Pem;
+import io.provhsm.dps.HmacSha256;
 import io.provhsm.dps.SymmetricKeys;
 import io.provhsm.tck.dps.DpsEmulator;
 import io.provhsm.tck.service.AttestationException;
@@ -11,11 +12,16 @@ import io.provhsm.tck.service.CaVerification;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +33,8 @@ import picocli.CommandLine.Spec;
 /** Starts the local provisioning-service emulator for offline rehearsals of enrolment. */
 @Command(name = "dps-emulator", description = "Run a provisioning-service emulator on 127.0.0.1 (HTTPS) with in-memory enrollments.")
 final class DpsEmulatorCommand implements Callable<Integer> {
+    private static final int MAX_KEY_FILE_BYTES = 4096;
+
     @Spec
     CommandSpec spec;
 
@@ -41,8 +49,12 @@ final class DpsEmulatorCommand implements Callable<Integer> {
         "  tpm:BASE64_EK (as `provhsm identity` prints it)",
         "  x509:LEAF.pem (individual)",
         "  x509-ca:CA.pem (group; the operator vouches for the CA, no proof of possession is asked)",
-        "  symmetric:REGISTRATION_ID:BASE64_KEY",
-        "  symmetric-group:GROUP_ID:BASE64_GROUP_KEY"})
+        "  symmetric:REGISTRATION_ID:KEY",
+        "  symmetric-group:GROUP_ID:KEY",
+        "where KEY is @FILE (a file holding the base64 key, readable by its owner only),",
+        "  env:NAME (an environment variable holding the base64 key),",
+        "  or the base64 key itself: only for throwaway test keys, since the command line is visible to",
+        "  every user (ps, /proc) and kept in shell history"})
     List<String> enroll = new ArrayList<>();
 
     @Option(names = "--server-cert-out", paramLabel = "FILE", description = "write the server certificate (PEM) here, for `register --trust-cert`")
@@ -115,19 +127,79 @@ final class DpsEmulatorCommand implements Callable<Integer> {
             case "symmetric", "symmetric-group" -> {
                 int second = value.indexOf(':');
                 if (second <= 0) {
-                    throw new HsmConfigException("--enroll " + kind + ":" + " needs ID:BASE64_KEY");
+                    throw new HsmConfigException("--enroll " + kind + ": needs ID:KEY (KEY: @FILE, env:NAME or base64)");
                 }
                 String id = value.substring(0, second);
-                byte[] key = SymmetricKeys.decode(value.substring(second + 1), "--enroll " + kind + ":" + id + " key");
-                if (kind.equals("symmetric")) {
-                    emulator.enrollSymmetricKey(id, key);
-                } else {
-                    emulator.enrollSymmetricKeyGroup(id, key);
+                byte[] key = symmetricKey(value.substring(second + 1), "--enroll " + kind + ":" + id + " key");
+                try {
+                    if (kind.equals("symmetric")) {
+                        emulator.enrollSymmetricKey(id, key);
+                    } else {
+                        emulator.enrollSymmetricKeyGroup(id, key);
+                    }
+                } finally {
+                    HmacSha256.wipe(key);
                 }
-                java.util.Arrays.fill(key, (byte) 0);
                 return kind + " " + id;
             }
             default -> throw new HsmConfigException("--enroll kind '" + kind + "' is not tpm, x509, x509-ca, symmetric or symmetric-group");
+        }
+    }
+
+    /**
+     * The key of a symmetric enrollment from {@code @FILE}, {@code env:NAME} or inline base64 (base64 has neither
+     * '@' nor ':', so the forms cannot be confused). Messages name the source, never the key.
+     */
+    private static byte[] symmetricKey(String source, String what) {
+        if (source.startsWith("@")) {
+            return symmetricKeyFile(Path.of(source.substring(1)), what + " file " + source.substring(1));
+        }
+        if (source.startsWith("env:")) {
+            String name = source.substring("env:".length());
+            String text = name.isEmpty() ? null : System.getenv(name);
+            if (text == null) {
+                throw new HsmConfigException(what + ": environment variable '" + name + "' is not set");
+            }
+            return SymmetricKeys.decode(text, what + " (environment variable " + name + ")");
+        }
+        return SymmetricKeys.decode(source, what);
+    }
+
+    /** Reads a base64 key file; refused when group or others may read or write it, as a key file must be owner-only. */
+    private static byte[] symmetricKeyFile(Path file, String what) {
+        try {
+            Set<PosixFilePermission> exposed = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                    PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+            exposed.retainAll(Files.getPosixFilePermissions(file));
+            if (!exposed.isEmpty()) {
+                throw new HsmConfigException(what + " is accessible to group or others (" + exposed
+                        + "); make it owner-only (chmod 600)");
+            }
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: no permissions to check
+        } catch (NoSuchFileException e) {
+            throw new HsmConfigException(what + " does not exist");
+        } catch (IOException e) {
+            throw new HsmConfigException(what + " cannot be read: " + e.getClass().getSimpleName());
+        }
+        byte[] bytes;
+        try {
+            if (Files.size(file) > MAX_KEY_FILE_BYTES) {
+                throw new HsmConfigException(what + " is larger than " + MAX_KEY_FILE_BYTES + " bytes; expected a base64 key");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new HsmConfigException(what + " cannot be read: " + e.getClass().getSimpleName());
+        }
+        char[] text = new char[bytes.length];
+        try {
+            for (int i = 0; i < bytes.length; i++) {
+                text[i] = (char) (bytes[i] & 0xff);
+            }
+            return SymmetricKeys.decode(text, what);
+        } finally {
+            HmacSha256.wipe(bytes);
+            Arrays.fill(text, '\0');
         }
     }
 

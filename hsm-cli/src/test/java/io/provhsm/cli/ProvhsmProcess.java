@@ -34,8 +34,8 @@ final class ProvhsmProcess {
         return path != null && !path.isBlank() ? path : System.getProperty("java.class.path");
     }
 
-    /** Runs {@code provhsm args} with no PROVHSM_* variable inherited, plus {@code environment}. */
-    static Result run(Map<String, String> environment, String... args) {
+    /** {@code provhsm args} with no PROVHSM_* variable inherited, plus {@code environment}; not started yet. */
+    static ProcessBuilder builder(Map<String, String> environment, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xshare:auto");
@@ -48,8 +48,13 @@ final class ProvhsmProcess {
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("PROVHSM_") || name.equals("JAVA_TOOL_OPTIONS") || name.equals("_JAVA_OPTIONS"));
         env.putAll(environment);
+        return builder;
+    }
+
+    /** Runs {@code provhsm args} with no PROVHSM_* variable inherited, plus {@code environment}. */
+    static Result run(Map<String, String> environment, String... args) {
         try {
-            Process process = builder.start();
+            Process process = builder(environment, args).start();
             process.getOutputStream().close();
             CompletableFuture<String> out = drain(process.getInputStream());
             CompletableFuture<String> err = drain(process.getErrorStream());
