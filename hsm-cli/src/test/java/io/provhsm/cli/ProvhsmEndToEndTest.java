@@ -186,6 +186,38 @@ class ProvhsmEndToEndTest {
     }
 
     @Test
+    void aMistypedOptionNeverEchoesTheSecretAfterIt() {
+        String secret = "c2VjcmV0LWtleS1ub3QtdG8tYmUtcHJpbnRlZA==";
+        String line = assertError(2, ProvhsmProcess.run("identity", "--confg", "provhsm.symmetric-key.key=" + secret));
+        assertEquals("provhsm: unknown options or arguments: --confg provhsm.symmetric-key.key=(value not shown);"
+                + " did you mean --config? (try: provhsm identity --help)", line);
+
+        line = assertError(2, ProvhsmProcess.run("sign", "--data-hex", "00", "--confg=provhsm.symmetric-key.key=" + secret));
+        assertTrue(line.startsWith("provhsm: unknown option or argument: --confg=(value not shown)"), line);
+
+        // a bare argument may be a pasted secret (base64 with '=' padding too): not shown at all
+        line = assertError(2, ProvhsmProcess.run("identity", secret));
+        assertEquals("provhsm: unknown option or argument: (an argument, not shown) (try: provhsm identity --help)", line);
+        line = assertError(2, ProvhsmProcess.run("identity", "--confg", "symmetric-key.key=" + secret));
+        assertTrue(line.contains("--confg (an argument, not shown)") && !line.contains(secret), line);
+        // a command that takes no --config
+        line = assertError(2, ProvhsmProcess.run("dice", "layer", "--input", "x.json", "--config", "provhsm.dice.uds=" + secret));
+        assertTrue(line.contains("--config provhsm.dice.uds=(value not shown)") && !line.contains(secret), line);
+    }
+
+    @Test
+    void aConfigArgumentWithoutKeyNeverEchoesTheValue() {
+        String secret = "c2VjcmV0LWtleS1ub3QtdG8tYmUtcHJpbnRlZA==";
+        String line = assertError(2, ProvhsmProcess.run("identity", "--config", "=" + secret));
+        assertEquals("provhsm: --config takes KEY=VALUE; an argument has no key before '='", line);
+        line = assertError(2, ProvhsmProcess.run("identity", "--config", "not-a-key" + secret.replace("=", "")));
+        assertEquals("provhsm: --config takes KEY=VALUE; an argument has no '=' (not shown)", line);
+        Result verbose = ProvhsmProcess.run("identity", "--config", "=" + secret, "--verbose");
+        assertEquals(2, verbose.exitCode(), verbose::toString);
+        assertFalse(verbose.err().contains(secret), verbose::toString);
+    }
+
+    @Test
     void anUnreadableKeyFileExits2NamingTheFile() {
         Path missing = temp.resolve("no-such.key");
         String line = assertError(2, ProvhsmProcess.run("identity", "--provider", "symmetric-key",
