@@ -152,6 +152,25 @@ class ProvhsmEndToEndTest {
     }
 
     @Test
+    void onlyTheMechanismsAProviderServesUnderItsConfigurationAreUsed() {
+        List<String> settings = List.of("--provider", "configured-subset", "--config", "provhsm.symmetric-key.key=" + k1Base64,
+                "--config", "provhsm.symmetric-key.registration-id=device-0001");
+        List<String> identity = new ArrayList<>(List.of("identity", "--json"));
+        identity.addAll(settings);
+        Result described = ProvhsmProcess.run(identity.toArray(String[]::new));
+        assertEquals(0, described.exitCode(), described::toString);
+        JsonObject json = json(described);
+        assertEquals("SYMMETRIC_KEY", json.get("mechanism").getAsString(), described::toString);
+        assertFalse(json.has("mechanisms"), described::toString);
+
+        List<String> sign = new ArrayList<>(List.of("sign", "--data-hex", messageHex("hello")));
+        sign.addAll(settings);
+        Result signed = ProvhsmProcess.run(sign.toArray(String[]::new));
+        assertEquals(0, signed.exitCode(), signed::toString);
+        assertTrue(signed.out().contains("signature: " + expectedHmacK1("hello")), signed::toString);
+    }
+
+    @Test
     void anUnknownProviderExits3ListingWhatWasFound() {
         String line = assertError(3, ProvhsmProcess.run("identity", "--provider", "no-such-provider"));
         assertTrue(line.startsWith("provhsm: no provider named 'no-such-provider' (provhsm.provider (configuration)); found: "), line);
