@@ -5,6 +5,11 @@
  *   null            getters return NULL or succeed with a NULL buffer; the key table's create returns NULL
  *   missing_symbol  exports hsm_client_tpm_interface and hsm_client_tpm_init but not hsm_client_tpm_deinit
  *   huge_length     buffers come back with lengths far beyond their allocation
+ *   short_buffer    buffers end right before an unmapped page, and the lengths reported overrun them: sign
+ *                   returns 32 bytes but says 4096, get_ek returns 64 bytes (a TPM2B_PUBLIC size field of 62)
+ *                   but says 600, get_srk returns 4 bytes but says 1300. A bridge that reads one byte past any
+ *                   of them takes a SIGSEGV, so it must refuse each length before reading the buffer. Its own
+ *                   free() (found through the library handle, as with counting) unmaps them.
  *   unterminated    strings come back without a terminating NUL within 1 MiB + 1 bytes
  *   null_table      a table with NULL function pointers, and a table getter that returns NULL
  *   init_fails      initialize_hsm_system returns non-zero
@@ -18,7 +23,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hsm_client_data.h"
 
@@ -101,7 +108,51 @@ long counting_hsm_overlaps(void)
 #define counted(pointer) (pointer)
 #endif
 
-#if defined(BROKEN_COUNTING)
+#if defined(BROKEN_SHORT_BUFFER)
+#define GUARDED_SLOTS 64
+static unsigned char* guarded_bases[GUARDED_SLOTS];
+
+/* len (at most a page) bytes of value ending exactly where a PROT_NONE page begins */
+static unsigned char* guarded(size_t len, unsigned char value)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    unsigned char* base = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED || len > page || mprotect(base + page, page, PROT_NONE) != 0)
+    {
+        return NULL;
+    }
+    for (size_t slot = 0; slot < GUARDED_SLOTS; slot++)
+    {
+        if (guarded_bases[slot] == NULL)
+        {
+            guarded_bases[slot] = base;
+            unsigned char* buffer = base + page - len;
+            memset(buffer, value, len);
+            return buffer;
+        }
+    }
+    munmap(base, 2 * page);
+    return NULL;
+}
+
+/* Only the bridge reaches this free (through the library handle): it unmaps guarded buffers, ignores the rest. */
+void free(void* pointer)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    unsigned char* base = (unsigned char*)((uintptr_t)pointer & ~(uintptr_t)(page - 1));
+    for (size_t slot = 0; pointer != NULL && slot < GUARDED_SLOTS; slot++)
+    {
+        if (guarded_bases[slot] == base)
+        {
+            guarded_bases[slot] = NULL;
+            munmap(base, 2 * page);
+            return;
+        }
+    }
+}
+#endif
+
+#if defined(BROKEN_COUNTING) || defined(BROKEN_SHORT_BUFFER)
 /* handles are static so that no free() of the library's own can be mistaken for the bridge's */
 static char handle_storage[16];
 static HSM_CLIENT_HANDLE broken_create(void)
@@ -168,11 +219,39 @@ static int broken_buffer(HSM_CLIENT_HANDLE handle, unsigned char** key, size_t* 
 #elif defined(BROKEN_NULL)
     *key = NULL;
     *key_len = 316;
+#elif defined(BROKEN_SHORT_BUFFER)
+    *key = guarded(64, 0x01);
+    *key_len = 600;
+    if (*key == NULL)
+    {
+        return 1;
+    }
+    (*key)[0] = 0;
+    (*key)[1] = 62; /* the size field agrees with the allocation, the reported length does not */
 #else
+    /* a TPM2B whose size field (2) counts the 2 bytes after it */
     *key = counted(filled(4, 0x01));
     *key_len = 4;
+    if (*key == NULL)
+    {
+        return 1;
+    }
+    (*key)[0] = 0;
+    (*key)[1] = 2;
 #endif
     return 0;
+}
+
+static int broken_srk(HSM_CLIENT_HANDLE handle, unsigned char** key, size_t* key_len)
+{
+#if defined(BROKEN_SHORT_BUFFER)
+    (void)handle;
+    *key = guarded(4, 0x02);
+    *key_len = 1300;
+    return 0;
+#else
+    return broken_buffer(handle, key, key_len);
+#endif
 }
 
 static int broken_activate(HSM_CLIENT_HANDLE handle, const unsigned char* key, size_t key_len)
@@ -204,6 +283,9 @@ static int broken_sign(HSM_CLIENT_HANDLE handle, const unsigned char* data, size
 #elif defined(BROKEN_NULL)
     *signed_value = NULL;
     *signed_len = 32;
+#elif defined(BROKEN_SHORT_BUFFER)
+    *signed_value = guarded(32, 0x11);
+    *signed_len = 4096;
 #else
     *signed_value = counted(filled(32, 0x11));
     *signed_len = 32;
@@ -228,7 +310,7 @@ static const HSM_CLIENT_KEY_INTERFACE key_interface = {
 };
 #else
 static const HSM_CLIENT_TPM_INTERFACE tpm_interface = {
-    broken_create, broken_destroy, broken_activate, broken_buffer, broken_buffer, broken_sign
+    broken_create, broken_destroy, broken_activate, broken_buffer, broken_srk, broken_sign
 };
 #if defined(BROKEN_NULL)
 static HSM_CLIENT_HANDLE null_create(void)

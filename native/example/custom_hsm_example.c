@@ -2,11 +2,13 @@
  * A real example custom HSM for the Azure IoT C SDK ABI (hsm_client_data.h), backed by OpenSSL's libcrypto.
  * Identities are generated on first use and kept in owner-only files in $CUSTOM_HSM_EXAMPLE_DIR:
  *   x509-identity.pem   leaf EC P-256 key (SEC1), leaf certificate (CN = registration id), root certificate
- *   tpm-keys.pem        endorsement key (RSA-2048) and storage root key (EC P-256), PKCS#8
+ *   tpm-keys.pem        endorsement key and storage root key (RSA-2048 each), PKCS#8
  *   tpm-identity.key    the imported identity HMAC key (raw bytes), replaced by each activation
  *   symmetric-key.txt   registration id, newline, base64 device key
  * An identity file that exists but does not load is an error, never silently regenerated.
- * All functions are thread-safe (one mutex); see README.md for the identity-key import format.
+ * The TPM half is a TPM 2.0 in software: EK and SRK are reported as TPM2B_PUBLIC with the EK and SRK templates,
+ * and activate_identity_key takes the provisioning service's activation blob (example_tpm.c).
+ * All functions are thread-safe (one mutex).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +47,10 @@ static char* x509_common_name;
 static int tpm_users;
 static EVP_PKEY* endorsement_key;
 static EVP_PKEY* storage_root_key;
+static unsigned char* endorsement_public; /* TPM2B_PUBLIC, EK template */
+static size_t endorsement_public_len;
+static unsigned char* storage_root_public; /* TPM2B_PUBLIC, SRK template */
+static size_t storage_root_public_len;
 static unsigned char identity_key[EXAMPLE_MAX_IDENTITY_KEY];
 static size_t identity_key_len;
 
@@ -104,10 +110,14 @@ static int read_state(const char* name, unsigned char** data, size_t* len)
 {
     char* path = state_path(name);
     int result = 1;
-    int fd = path == NULL ? -1 : open(path, O_RDONLY);
     struct stat st;
     *data = NULL;
-    if (path != NULL && fd < 0 && errno == ENOENT)
+    if (path == NULL)
+    {
+        return 1; /* already logged */
+    }
+    int fd = open(path, O_RDONLY);
+    if (fd < 0 && errno == ENOENT)
     {
         result = 2;
     }
@@ -326,6 +336,17 @@ static char* example_get_common_name(HSM_CLIENT_HANDLE handle)
 
 /* ---------------------------------------------------------------- TPM-style */
 
+static void release_tpm_keys(void)
+{
+    EVP_PKEY_free(endorsement_key);
+    EVP_PKEY_free(storage_root_key);
+    endorsement_key = storage_root_key = NULL;
+    free(endorsement_public);
+    free(storage_root_public);
+    endorsement_public = storage_root_public = NULL;
+    endorsement_public_len = storage_root_public_len = 0;
+}
+
 int hsm_client_tpm_init(void)
 {
     int result = 0;
@@ -350,7 +371,9 @@ int hsm_client_tpm_init(void)
                 free_secret_string(&made);
             }
         }
-        if (loaded != 0 || example_load_tpm_keys((char*)pem, &endorsement_key, &storage_root_key) != 0)
+        if (loaded != 0 || example_load_tpm_keys((char*)pem, &endorsement_key, &storage_root_key) != 0
+            || example_tpm2b_public(endorsement_key, 1, &endorsement_public, &endorsement_public_len) != 0
+            || example_tpm2b_public(storage_root_key, 0, &storage_root_public, &storage_root_public_len) != 0)
         {
             log_error("cannot load the TPM-style keys", "tpm-keys.pem");
             result = 1;
@@ -373,9 +396,7 @@ int hsm_client_tpm_init(void)
         wipe_and_free(identity, identity_len);
         if (result != 0)
         {
-            EVP_PKEY_free(endorsement_key);
-            EVP_PKEY_free(storage_root_key);
-            endorsement_key = storage_root_key = NULL;
+            release_tpm_keys();
         }
     }
     if (result == 0)
@@ -391,9 +412,7 @@ void hsm_client_tpm_deinit(void)
     pthread_mutex_lock(&state_lock);
     if (tpm_users > 0 && --tpm_users == 0)
     {
-        EVP_PKEY_free(endorsement_key);
-        EVP_PKEY_free(storage_root_key);
-        endorsement_key = storage_root_key = NULL;
+        release_tpm_keys();
         OPENSSL_cleanse(identity_key, sizeof(identity_key));
         identity_key_len = 0;
     }
@@ -410,13 +429,19 @@ static void example_tpm_destroy(HSM_CLIENT_HANDLE handle)
     destroy_handle(handle, TPM_MAGIC);
 }
 
-static int export_public(HSM_CLIENT_HANDLE handle, EVP_PKEY** key, unsigned char** out, size_t* out_len, const char* what)
+static int export_public(HSM_CLIENT_HANDLE handle, unsigned char** public_area, size_t* public_len, unsigned char** out,
+                         size_t* out_len, const char* what)
 {
     int result = 1;
     if (valid(handle, TPM_MAGIC, what) && out != NULL && out_len != NULL)
     {
         pthread_mutex_lock(&state_lock);
-        result = *key != NULL ? example_public_der(*key, out, out_len) : 1;
+        if (*public_area != NULL && (*out = malloc(*public_len)) != NULL)
+        {
+            memcpy(*out, *public_area, *public_len);
+            *out_len = *public_len;
+            result = 0;
+        }
         pthread_mutex_unlock(&state_lock);
     }
     return result;
@@ -424,12 +449,12 @@ static int export_public(HSM_CLIENT_HANDLE handle, EVP_PKEY** key, unsigned char
 
 static int example_get_ek(HSM_CLIENT_HANDLE handle, unsigned char** key, size_t* key_len)
 {
-    return export_public(handle, &endorsement_key, key, key_len, "hsm_client_get_ek");
+    return export_public(handle, &endorsement_public, &endorsement_public_len, key, key_len, "hsm_client_get_ek");
 }
 
 static int example_get_srk(HSM_CLIENT_HANDLE handle, unsigned char** key, size_t* key_len)
 {
-    return export_public(handle, &storage_root_key, key, key_len, "hsm_client_get_srk");
+    return export_public(handle, &storage_root_public, &storage_root_public_len, key, key_len, "hsm_client_get_srk");
 }
 
 static int example_activate_identity_key(HSM_CLIENT_HANDLE handle, const unsigned char* key, size_t key_len)
@@ -440,9 +465,11 @@ static int example_activate_identity_key(HSM_CLIENT_HANDLE handle, const unsigne
         unsigned char opened[EXAMPLE_MAX_IDENTITY_KEY];
         size_t opened_len = 0;
         pthread_mutex_lock(&state_lock);
-        if (endorsement_key == NULL || example_open_import_blob(endorsement_key, key, key_len, opened, &opened_len) != 0)
+        if (endorsement_key == NULL
+            || example_activate(endorsement_key, storage_root_key, storage_root_public, storage_root_public_len, key, key_len,
+                                opened, &opened_len) != 0)
         {
-            log_error("hsm_client_activate_identity_key", "the blob is malformed or not sealed to this endorsement key");
+            log_error("hsm_client_activate_identity_key", "the blob is malformed or not sealed to this TPM's EK and SRK");
         }
         /* persist first: the previous identity stays in force if the write fails */
         else if (write_state("tpm-identity.key", opened, opened_len) == 0)

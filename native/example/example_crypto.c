@@ -257,7 +257,7 @@ int example_split_x509_identity(const char* pem, char** key_pem, char** chain_pe
 int example_make_tpm_keys(char** pem_out)
 {
     EVP_PKEY* endorsement = EVP_RSA_gen(2048);
-    EVP_PKEY* storage_root = EVP_EC_gen("P-256");
+    EVP_PKEY* storage_root = EVP_RSA_gen(2048);
     BIO* bio = BIO_new(BIO_s_mem());
     int result = 1;
     if (endorsement != NULL && storage_root != NULL && bio != NULL
@@ -290,7 +290,8 @@ int example_load_tpm_keys(const char* pem, EVP_PKEY** endorsement, EVP_PKEY** st
     if (bio != NULL
         && (*endorsement = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) != NULL
         && (*storage_root = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) != NULL
-        && EVP_PKEY_is_a(*endorsement, "RSA") && EVP_PKEY_is_a(*storage_root, "EC"))
+        && EVP_PKEY_is_a(*endorsement, "RSA") && EVP_PKEY_is_a(*storage_root, "RSA")
+        && EVP_PKEY_get_bits(*endorsement) == 2048 && EVP_PKEY_get_bits(*storage_root) == 2048)
     {
         result = 0;
     }
@@ -301,106 +302,6 @@ int example_load_tpm_keys(const char* pem, EVP_PKEY** endorsement, EVP_PKEY** st
         *endorsement = *storage_root = NULL;
     }
     BIO_free(bio);
-    return result;
-}
-
-int example_public_der(EVP_PKEY* key, unsigned char** der, size_t* der_len)
-{
-    unsigned char* encoded = NULL;
-    int len = i2d_PUBKEY(key, &encoded);
-    int result = 1;
-    if (len > 0 && (*der = malloc((size_t)len)) != NULL)
-    {
-        memcpy(*der, encoded, (size_t)len);
-        *der_len = (size_t)len;
-        result = 0;
-    }
-    OPENSSL_free(encoded);
-    return result;
-}
-
-static int read_u16(const unsigned char* blob, size_t blob_len, size_t* offset, size_t* value)
-{
-    if (blob_len - *offset < 2)
-    {
-        return 1;
-    }
-    *value = ((size_t)blob[*offset] << 8) | blob[*offset + 1];
-    *offset += 2;
-    return 0;
-}
-
-int example_open_import_blob(EVP_PKEY* endorsement, const unsigned char* blob, size_t blob_len,
-                             unsigned char* key_out, size_t* key_len_out)
-{
-    size_t offset = 1;
-    size_t wrapped_len = 0;
-    size_t ciphertext_len = 0;
-    const unsigned char* wrapped;
-    const unsigned char* nonce;
-    const unsigned char* ciphertext;
-    const unsigned char* tag;
-    unsigned char aes_key[512]; /* OpenSSL wants room for a whole RSA block; 32 bytes are expected */
-    size_t aes_key_len = sizeof(aes_key);
-    int result = 1;
-
-    /* layout: version | u16 n | RSA-OAEP(aes key) | nonce[12] | u16 m | AES-GCM(identity key) | tag[16] */
-    if (blob_len < 1 || blob[0] != EXAMPLE_IMPORT_VERSION || read_u16(blob, blob_len, &offset, &wrapped_len) != 0
-        || wrapped_len == 0 || blob_len - offset < wrapped_len)
-    {
-        return 1;
-    }
-    wrapped = blob + offset;
-    offset += wrapped_len;
-    if (blob_len - offset < 12)
-    {
-        return 1;
-    }
-    nonce = blob + offset;
-    offset += 12;
-    if (read_u16(blob, blob_len, &offset, &ciphertext_len) != 0 || ciphertext_len == 0
-        || ciphertext_len > EXAMPLE_MAX_IDENTITY_KEY || blob_len - offset != ciphertext_len + 16)
-    {
-        return 1;
-    }
-    ciphertext = blob + offset;
-    tag = ciphertext + ciphertext_len;
-
-    EVP_PKEY_CTX* rsa = EVP_PKEY_CTX_new(endorsement, NULL);
-    char* label = OPENSSL_strdup(EXAMPLE_OAEP_LABEL);
-    if (rsa != NULL && label != NULL && EVP_PKEY_decrypt_init(rsa) == 1
-        && EVP_PKEY_CTX_set_rsa_padding(rsa, RSA_PKCS1_OAEP_PADDING) == 1
-        && EVP_PKEY_CTX_set_rsa_oaep_md(rsa, EVP_sha256()) == 1
-        && EVP_PKEY_CTX_set_rsa_mgf1_md(rsa, EVP_sha256()) == 1
-        && EVP_PKEY_CTX_set0_rsa_oaep_label(rsa, label, strlen(EXAMPLE_OAEP_LABEL)) == 1)
-    {
-        label = NULL; /* owned by the context now */
-        if (EVP_PKEY_decrypt(rsa, aes_key, &aes_key_len, wrapped, wrapped_len) == 1 && aes_key_len == 32)
-        {
-            EVP_CIPHER_CTX* gcm = EVP_CIPHER_CTX_new();
-            int len = 0;
-            int final_len = 0;
-            unsigned char version = EXAMPLE_IMPORT_VERSION;
-            if (gcm != NULL && EVP_DecryptInit_ex(gcm, EVP_aes_256_gcm(), NULL, aes_key, nonce) == 1
-                && EVP_DecryptUpdate(gcm, NULL, &len, &version, 1) == 1
-                && EVP_DecryptUpdate(gcm, key_out, &len, ciphertext, (int)ciphertext_len) == 1
-                && EVP_CIPHER_CTX_ctrl(gcm, EVP_CTRL_GCM_SET_TAG, 16, (void*)tag) == 1
-                && EVP_DecryptFinal_ex(gcm, key_out + len, &final_len) == 1)
-            {
-                *key_len_out = (size_t)(len + final_len);
-                result = 0;
-            }
-            else
-            {
-                OPENSSL_cleanse(key_out, EXAMPLE_MAX_IDENTITY_KEY);
-            }
-            EVP_CIPHER_CTX_free(gcm);
-        }
-    }
-    OPENSSL_free(label);
-    EVP_PKEY_CTX_free(rsa);
-    OPENSSL_cleanse(aes_key, sizeof(aes_key));
-    ERR_clear_error();
     return result;
 }
 

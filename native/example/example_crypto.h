@@ -7,8 +7,6 @@
 #include <openssl/evp.h>
 
 #define EXAMPLE_MAX_IDENTITY_KEY 128
-#define EXAMPLE_OAEP_LABEL "provhsm-example-identity"
-#define EXAMPLE_IMPORT_VERSION 0x01
 
 /* A fresh EC P-256 leaf key, a self-signed root and a leaf signed by it (CN = common_name), as PEM text:
    SEC1 "EC PRIVATE KEY" of the leaf, then the leaf certificate, then the root certificate. */
@@ -17,18 +15,21 @@ int example_make_x509_identity(const char* common_name_prefix, const char* fixed
 /* Splits the identity PEM written by example_make_x509_identity into malloc'd strings. */
 int example_split_x509_identity(const char* pem, char** key_pem, char** chain_pem, char** common_name);
 
-/* Two fresh keys as PKCS#8 PEM: the endorsement key (RSA-2048) then the storage root key (EC P-256). */
+/* Two fresh RSA-2048 keys as PKCS#8 PEM: the endorsement key then the storage root key. */
 int example_make_tpm_keys(char** pem_out);
 
 /* Loads both keys of example_make_tpm_keys. */
 int example_load_tpm_keys(const char* pem, EVP_PKEY** endorsement, EVP_PKEY** storage_root);
 
-/* DER SubjectPublicKeyInfo of a key, malloc'd. */
-int example_public_der(EVP_PKEY* key, unsigned char** der, size_t* der_len);
+/* The key's public area as a TPM would marshal it: TPM2B_PUBLIC with the EK template (is_endorsement) or the
+   SRK template (specs/dps-tpm-attestation.md), malloc'd. */
+int example_tpm2b_public(EVP_PKEY* key, int is_endorsement, unsigned char** out, size_t* out_len);
 
-/* Opens an identity-key import blob (format in README.md) with the endorsement key. */
-int example_open_import_blob(EVP_PKEY* endorsement, const unsigned char* blob, size_t blob_len,
-                             unsigned char* key_out, size_t* key_len_out);
+/* TPM2_ActivateCredential + TPM2_Import in software: opens a provisioning-service activation blob sealed to
+   this endorsement key and storage root key (srk_public: its TPM2B_PUBLIC) and returns the identity HMAC key.
+   Non-zero for a malformed blob, one sealed to another device, or one whose integrity checks fail. */
+int example_activate(EVP_PKEY* endorsement, EVP_PKEY* storage_root, const unsigned char* srk_public, size_t srk_public_len,
+                     const unsigned char* blob, size_t blob_len, unsigned char* key_out, size_t* key_len_out);
 
 /* HMAC-SHA256 into a malloc'd 32-byte buffer. */
 int example_hmac_sha256(const unsigned char* key, size_t key_len, const unsigned char* data, size_t data_len,

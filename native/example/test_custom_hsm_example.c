@@ -94,56 +94,9 @@ static void test_x509(char** common_name_out)
     *common_name_out = common_name;
 }
 
-/* version | u16 n | RSA-OAEP-SHA256(aes key, label) | nonce[12] | u16 m | AES-256-GCM(secret, aad=version) | tag[16] */
-static unsigned char* seal_identity_key(const unsigned char* ek_der, size_t ek_len, const unsigned char* secret,
-                                        size_t secret_len, size_t* blob_len)
-{
-    const unsigned char* p = ek_der;
-    EVP_PKEY* ek = d2i_PUBKEY(NULL, &p, (long)ek_len);
-    unsigned char aes_key[32];
-    unsigned char nonce[12];
-    unsigned char wrapped[512];
-    size_t wrapped_len = sizeof(wrapped);
-    unsigned char* blob = NULL;
-    RAND_bytes(aes_key, sizeof(aes_key));
-    RAND_bytes(nonce, sizeof(nonce));
-    EVP_PKEY_CTX* ctx = ek == NULL ? NULL : EVP_PKEY_CTX_new(ek, NULL);
-    char* label = OPENSSL_strdup("provhsm-example-identity");
-    if (ctx != NULL && EVP_PKEY_encrypt_init(ctx) == 1 && EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) == 1
-        && EVP_PKEY_CTX_set_rsa_oaep_md(ctx, EVP_sha256()) == 1 && EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha256()) == 1
-        && EVP_PKEY_CTX_set0_rsa_oaep_label(ctx, label, strlen(label)) == 1)
-    {
-        label = NULL;
-        if (EVP_PKEY_encrypt(ctx, wrapped, &wrapped_len, aes_key, sizeof(aes_key)) == 1)
-        {
-            *blob_len = 1 + 2 + wrapped_len + 12 + 2 + secret_len + 16;
-            blob = malloc(*blob_len);
-            unsigned char* out = blob;
-            *out++ = 0x01;
-            *out++ = (unsigned char)(wrapped_len >> 8);
-            *out++ = (unsigned char)wrapped_len;
-            memcpy(out, wrapped, wrapped_len);
-            out += wrapped_len;
-            memcpy(out, nonce, 12);
-            out += 12;
-            *out++ = (unsigned char)(secret_len >> 8);
-            *out++ = (unsigned char)secret_len;
-            EVP_CIPHER_CTX* gcm = EVP_CIPHER_CTX_new();
-            int len = 0;
-            unsigned char version = 0x01;
-            EVP_EncryptInit_ex(gcm, EVP_aes_256_gcm(), NULL, aes_key, nonce);
-            EVP_EncryptUpdate(gcm, NULL, &len, &version, 1);
-            EVP_EncryptUpdate(gcm, out, &len, secret, (int)secret_len);
-            EVP_EncryptFinal_ex(gcm, out + len, &len);
-            EVP_CIPHER_CTX_ctrl(gcm, EVP_CTRL_GCM_GET_TAG, 16, out + secret_len);
-            EVP_CIPHER_CTX_free(gcm);
-        }
-    }
-    OPENSSL_free(label);
-    EVP_PKEY_CTX_free(ctx);
-    EVP_PKEY_free(ek);
-    return blob;
-}
+/* the service side, from libexample_service (example_service.c) */
+int example_service_seal(const unsigned char* ek, size_t ek_len, const unsigned char* srk, size_t srk_len,
+                         const unsigned char* hmac_key, size_t hmac_key_len, unsigned char** blob, size_t* blob_len);
 
 static int sign_equals_hmac(const HSM_CLIENT_TPM_INTERFACE* tpm, HSM_CLIENT_HANDLE handle, const unsigned char* secret,
                             size_t secret_len, const char* message)
@@ -169,8 +122,11 @@ static void test_tpm(void)
     size_t ek_len = 0;
     unsigned char* srk = NULL;
     size_t srk_len = 0;
-    CHECK(tpm->hsm_client_get_ek(handle, &ek, &ek_len) == 0 && ek_len > 256);
-    CHECK(tpm->hsm_client_get_srk(handle, &srk, &srk_len) == 0 && srk_len == 91);
+    /* TPM2B_PUBLIC with the EK and SRK templates (specs/dps-tpm-attestation.md) */
+    static const unsigned char ek_start[] = {0x01, 0x3a, 0x00, 0x01, 0x00, 0x0b, 0x00, 0x03, 0x00, 0xb2, 0x00, 0x20, 0x83, 0x71, 0x97};
+    static const unsigned char srk_start[] = {0x01, 0x1a, 0x00, 0x01, 0x00, 0x0b, 0x00, 0x03, 0x04, 0x72};
+    CHECK(tpm->hsm_client_get_ek(handle, &ek, &ek_len) == 0 && ek_len == 316 && memcmp(ek, ek_start, sizeof(ek_start)) == 0);
+    CHECK(tpm->hsm_client_get_srk(handle, &srk, &srk_len) == 0 && srk_len == 284 && memcmp(srk, srk_start, sizeof(srk_start)) == 0);
     CHECK(file_is_owner_only("tpm-keys.pem"));
 
     unsigned char* signature = NULL;
@@ -181,8 +137,8 @@ static void test_tpm(void)
     unsigned char secret[40];
     RAND_bytes(secret, sizeof(secret));
     size_t blob_len = 0;
-    unsigned char* blob = seal_identity_key(ek, ek_len, secret, sizeof(secret), &blob_len);
-    CHECK(blob != NULL);
+    unsigned char* blob = NULL;
+    CHECK(example_service_seal(ek, ek_len, srk, srk_len, secret, sizeof(secret), &blob, &blob_len) == 0);
     if (blob != NULL)
     {
         CHECK(tpm->hsm_client_activate_identity_key(handle, blob, blob_len - 1) != 0); /* truncated */
@@ -194,8 +150,12 @@ static void test_tpm(void)
         CHECK(sign_equals_hmac(tpm, handle, secret, sizeof(secret), "provisioning challenge"));
         CHECK(sign_equals_hmac(tpm, handle, secret, sizeof(secret), ""));
         /* a bad blob later leaves the active key in force */
-        blob[5] ^= 1;
-        CHECK(tpm->hsm_client_activate_identity_key(handle, blob, blob_len) != 0);
+        for (size_t at = 0; at < blob_len; at += 101) /* any flipped bit anywhere is refused */
+        {
+            blob[at] ^= 0x10;
+            CHECK(tpm->hsm_client_activate_identity_key(handle, blob, blob_len) != 0);
+            blob[at] ^= 0x10;
+        }
         CHECK(sign_equals_hmac(tpm, handle, secret, sizeof(secret), "still the same key"));
         free(blob);
     }

@@ -117,7 +117,10 @@ static char* template_get_key(HSM_CLIENT_HANDLE handle)
     return NULL; /* TODO */
 }
 
-/* char* hsm_client_get_common_name(handle): the leaf certificate's CN (= the registration id). malloc'd. */
+/*
+ * char* hsm_client_get_common_name(handle): the leaf certificate's CN (= the registration id). malloc'd.
+ * At most 64 characters (X.520), so the bridge refuses a string with no NUL within 257 bytes.
+ */
 static char* template_get_common_name(HSM_CLIENT_HANDLE handle)
 {
     (void)handle;
@@ -142,7 +145,8 @@ static int template_activate_identity_key(HSM_CLIENT_HANDLE handle, const unsign
 
 /*
  * int hsm_client_get_ek(handle, &key, &key_len) / hsm_client_get_srk(...): the public endorsement / storage root
- * key (a TPM returns its marshalled TPM2B_PUBLIC). *key is malloc'd, caller frees; *key_len its length.
+ * key (a TPM returns its marshalled TPM2B_PUBLIC). *key is malloc'd, caller frees; *key_len its length, which
+ * the TPM2B's 2-byte size field must count exactly (key_len = 2 + size; at most 606, an RSA-4096 key's).
  * Returns 0, or non-zero with *key untouched.
  */
 static int template_get_ek(HSM_CLIENT_HANDLE handle, unsigned char** key, size_t* key_len)
@@ -163,7 +167,8 @@ static int template_get_srk(HSM_CLIENT_HANDLE handle, unsigned char** key, size_
 
 /*
  * int hsm_client_sign_with_identity(handle, data, data_len, &signed_value, &signed_len): HMAC-SHA256 of data with
- * the activated identity key (32 bytes, malloc'd, caller frees). data may be empty. Non-zero if no key is active.
+ * the activated identity key (exactly 32 bytes, malloc'd, caller frees). data may be empty. Non-zero if no key is
+ * active.
  */
 static int template_sign_with_identity(HSM_CLIENT_HANDLE handle, const unsigned char* data, size_t data_len,
                                        unsigned char** signed_value, size_t* signed_len)
@@ -178,14 +183,17 @@ static int template_sign_with_identity(HSM_CLIENT_HANDLE handle, const unsigned 
 
 /* ------------------------------------------------------------------ symmetric key */
 
-/* char* hsm_client_get_symm_key(handle): the device key, base64. malloc'd; the caller wipes and frees it. */
+/*
+ * char* hsm_client_get_symm_key(handle): the device key (16 to 64 bytes, as the service accepts), base64.
+ * malloc'd; the caller wipes and frees it.
+ */
 static char* template_get_symm_key(HSM_CLIENT_HANDLE handle)
 {
     (void)handle;
     return NULL; /* TODO */
 }
 
-/* char* hsm_client_get_registration_name(handle): the registration id. malloc'd, caller frees. */
+/* char* hsm_client_get_registration_name(handle): the registration id (at most 128 characters). malloc'd, caller frees. */
 static char* template_get_registration_name(HSM_CLIENT_HANDLE handle)
 {
     (void)handle;

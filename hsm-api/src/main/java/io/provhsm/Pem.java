@@ -5,7 +5,9 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -47,6 +49,53 @@ public final class Pem {
             }
         }
         return blocks;
+    }
+
+    /**
+     * {@link #decode(String, String)} of PEM held in bytes (a private key's), read in place: no String of the text
+     * or of a block's base64 is made. The caller wipes {@code pem} and the blocks.
+     */
+    public static List<byte[]> decode(String label, byte[] pem) {
+        List<byte[]> blocks = new ArrayList<>();
+        Matcher m = BLOCK.matcher(new Latin1View(pem, 0, pem.length));
+        while (m.find()) {
+            if (m.group(1).equals(label)) {
+                byte[] base64 = Arrays.copyOfRange(pem, m.start(2), m.end(2));
+                try {
+                    blocks.add(Base64.getMimeDecoder().decode(base64));
+                } catch (IllegalArgumentException e) {
+                    // no cause: the JDK's message quotes a character of what may be a secret
+                    blocks.forEach(block -> Arrays.fill(block, (byte) 0));
+                    throw new InvalidInputException("PEM block " + label + " #" + (blocks.size() + 1) + " is not valid base64");
+                } finally {
+                    Arrays.fill(base64, (byte) 0);
+                }
+            }
+        }
+        return blocks;
+    }
+
+    /** Bytes seen as ISO-8859-1 characters without copying; only the labels the matcher reads become Strings. */
+    private record Latin1View(byte[] bytes, int from, int to) implements CharSequence {
+        @Override
+        public int length() {
+            return to - from;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return (char) (bytes[from + index] & 0xff);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new Latin1View(bytes, from + start, from + end);
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** Every CERTIFICATE block of the text, in order. */

@@ -43,6 +43,25 @@ class PemTest {
     }
 
     @Test
+    void decodeOfBytesFindsWhatDecodeOfTextFinds() throws IOException {
+        String text = "junk\n" + Pem.encode("PRIVATE KEY", new byte[] {1, 2, 3}) + opensslChain();
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        List<byte[]> fromText = Pem.decode("CERTIFICATE", text);
+        List<byte[]> fromBytes = Pem.decode("CERTIFICATE", bytes);
+        assertEquals(2, fromBytes.size());
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(fromText.get(i), fromBytes.get(i));
+        }
+        assertArrayEquals(new byte[] {1, 2, 3}, Pem.decode("PRIVATE KEY", bytes).get(0));
+        assertEquals(List.of(), Pem.decode("PUBLIC KEY", bytes));
+        assertEquals(text, new String(bytes, StandardCharsets.US_ASCII), "the input is left as it was");
+
+        byte[] bad = "-----BEGIN PRIVATE KEY-----\nAAA=AAAA\n-----END PRIVATE KEY-----\n".getBytes(StandardCharsets.US_ASCII);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Pem.decode("PRIVATE KEY", bad));
+        assertEquals("PEM block PRIVATE KEY #1 is not valid base64", e.getMessage());
+    }
+
+    @Test
     void aBlockThatIsNotACertificateIsNamedByPosition() throws IOException {
         String text = opensslChain() + Pem.encode("CERTIFICATE", new byte[] {0x30, 0x03, 1, 2, 3});
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Pem.certificates(text));

@@ -123,7 +123,9 @@ public final class SasToken {
 
     /**
      * Parses an {@code authorization} header value. Strict: the scheme, then {@code sr}, {@code sig} and
-     * {@code se} exactly once each, {@code skn} at most once, nothing else.
+     * {@code se} exactly once each, {@code skn} at most once, nothing else. An empty {@code skn} counts as absent:
+     * the official Java device client (2.1.3) ends its tokens with {@code &skn=}, the service accepts them, and
+     * {@code skn} is not signed.
      *
      * @throws InvalidInputException naming the field that is missing, repeated, unknown or malformed
      */
@@ -154,7 +156,7 @@ public final class SasToken {
             if (fields.put(name, fieldValue) != null) {
                 throw new InvalidInputException("SAS token field " + name + " appears twice");
             }
-            if (fieldValue.isEmpty()) {
+            if (fieldValue.isEmpty() && !name.equals("skn")) {
                 throw new InvalidInputException("SAS token field " + name + " is empty");
             }
             for (int i = 0; i < fieldValue.length(); i++) {
@@ -185,6 +187,9 @@ public final class SasToken {
             throw new InvalidInputException("SAS token field se is not a number of seconds since the epoch: '" + shorten(se) + "'");
         }
         String skn = fields.get("skn");
+        if (skn != null && skn.isEmpty()) {
+            skn = null;
+        }
         if (skn != null) {
             checkKeyName(skn);
         }

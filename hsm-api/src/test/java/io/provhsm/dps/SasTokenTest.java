@@ -86,6 +86,16 @@ class SasTokenTest {
     }
 
     @Test
+    void anEmptyKeyNameAsTheOfficialJavaClientSendsItIsAbsent() {
+        SasToken signed = SasToken.sign(RESOURCE, EXPIRY, null, ResourceEncoding.AS_IS, signer(k1()));
+        SasToken parsed = SasToken.parse(signed.value() + "&skn=");
+        assertTrue(parsed.keyName().isEmpty());
+        assertTrue(parsed.verify(signer(k1()), EXPIRY - 1));
+        assertThrows(InvalidInputException.class, () -> SasToken.parse(signed.value() + "&skn=&skn="));
+        assertThrows(InvalidInputException.class, () -> SasToken.parse(signed.value().replace("se=", "se=&x=")));
+    }
+
+    @Test
     void aTamperedExpiryOrResourceFailsVerification() {
         SasToken token = SasToken.sign(RESOURCE, EXPIRY, "registration", ResourceEncoding.AS_IS, signer(k1()));
         String laterExpiry = token.value().replace("se=1700000000", "se=1800000000");

@@ -3,11 +3,8 @@ package io.provhsm.cli;
 import io.provhsm.Hsm;
 import io.provhsm.HsmConfigException;
 import io.provhsm.HsmException;
-import io.provhsm.Hsms;
 import io.provhsm.InvalidInputException;
 import io.provhsm.Pem;
-import io.provhsm.spi.HsmConfig;
-import io.provhsm.spi.HsmProvider;
 import io.provhsm.tck.dps.RegistrationClient;
 import io.provhsm.tck.dps.RegistrationException;
 import io.provhsm.tck.dps.RegistrationResult;
@@ -29,6 +26,8 @@ import picocli.CommandLine.Spec;
 final class RegisterCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
+    @Mixin
+    MechanismOption mechanismOption;
     @Spec
     CommandSpec spec;
 
@@ -50,12 +49,11 @@ final class RegisterCommand implements Callable<Integer> {
             throw new HsmConfigException("--endpoint '" + endpoint + "' is not HOST or HOST:PORT");
         }
         X509Certificate trusted = trustCert == null ? null : readCertificate(trustCert);
-        HsmConfig config = options.hsmConfig();
-        HsmProvider provider = Hsms.select(null, config);
+        Selection selection = Selection.choose(options.hsmConfig(), mechanismOption.mechanism(), "register");
         RegistrationClient client = new RegistrationClient(endpoint, idScope, trusted, Duration.ofMillis(pollIntervalMillis));
-        try (Hsm hsm = Hsms.open(provider, provider.mechanisms().stream().sorted().findFirst().orElseThrow(), config)) {
+        try (Hsm hsm = selection.open()) {
             RegistrationResult result = client.register(hsm);
-            new Report().put("provider", provider.name()).put("mechanism", hsm.mechanism().name())
+            new Report().put("provider", selection.provider().name()).put("mechanism", hsm.mechanism().name())
                     .put("registrationId", result.registrationId()).put("status", result.status())
                     .put("assignedHub", result.assignedHub()).put("deviceId", result.deviceId()).put("polls", result.polls())
                     .print(spec.commandLine().getOut(), options.json());

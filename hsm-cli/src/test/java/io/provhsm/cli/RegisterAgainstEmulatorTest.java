@@ -95,6 +95,39 @@ class RegisterAgainstEmulatorTest {
     }
 
     @Test
+    void diceDeviceRegistersThroughItsEnrolledRootCa() throws Exception {
+        String dataDir = dir.resolve("dice").toString();
+        Path root = dir.resolve("root.pem");
+        try (io.provhsm.X509Hsm dice = io.provhsm.Hsms.openX509(io.provhsm.spi.HsmConfig.of(java.util.Map.of(
+                io.provhsm.spi.HsmConfig.PROVIDER, "dice", "provhsm.dice.data-dir", dataDir)))) {
+            Files.writeString(root, io.provhsm.Pem.certificate(dice.rootCertificate().orElseThrow()));
+        }
+        int port = freePort();
+        Path cert = dir.resolve("server-x509.pem");
+        Thread[] emulatorThread = new Thread[1];
+        CompletableFuture<Run> emulator = CompletableFuture.supplyAsync(() -> {
+            emulatorThread[0] = Thread.currentThread();
+            return run("dps-emulator", "--port", String.valueOf(port), "--enroll", "x509-ca:" + root,
+                    "--server-cert-out", cert.toString(), "--stop-after", "120");
+        });
+        try {
+            awaitListening(port, emulator);
+            while (!Files.exists(cert) || Files.size(cert) == 0) {
+                Thread.sleep(20);
+            }
+            Run ok = run("register", "--endpoint", "localhost:" + port, "--id-scope", "0ne00000001", "--trust-cert", cert.toString(),
+                    "--provider", "dice", "--config", "provhsm.dice.data-dir=" + dataDir, "--json");
+            assertEquals(0, ok.code, ok.out + ok.err);
+            assertTrue(ok.out.contains("\"status\": \"assigned\"") && ok.out.contains("\"mechanism\": \"X509\""), ok.out);
+        } finally {
+            if (emulatorThread[0] != null) {
+                emulatorThread[0].interrupt();
+            }
+        }
+        assertEquals(0, emulator.get(30, TimeUnit.SECONDS).code);
+    }
+
+    @Test
     void badEnrollmentIsAUsageError() {
         Run run = run("dps-emulator", "--port", "0", "--enroll", "fingerprint:abc", "--stop-after", "1");
         assertEquals(ExitCode.USAGE, run.code, run.err);

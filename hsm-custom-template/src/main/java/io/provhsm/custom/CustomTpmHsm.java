@@ -2,6 +2,7 @@ package io.provhsm.custom;
 
 import io.provhsm.InvalidInputException;
 import io.provhsm.TpmHsm;
+import io.provhsm.dps.ActivationBlob;
 import io.provhsm.dps.RegistrationIds;
 
 /** {@link TpmHsm} over a library's {@code HSM_CLIENT_TPM_INTERFACE}. */
@@ -22,19 +23,21 @@ final class CustomTpmHsm extends CustomSession implements TpmHsm {
 
     @Override
     public byte[] endorsementKey() {
-        return call(() -> library.callBufferOut(table, GET_EK, handle));
+        return call(() -> library.callBufferOut(table, GET_EK, handle, HsmLibrary.ReturnedBuffer.TPM2B_PUBLIC));
     }
 
     @Override
     public byte[] storageRootKey() {
-        return call(() -> library.callBufferOut(table, GET_SRK, handle));
+        return call(() -> library.callBufferOut(table, GET_SRK, handle, HsmLibrary.ReturnedBuffer.TPM2B_PUBLIC));
     }
 
+    /**
+     * The C SDK hands the library the service's activation blob as it came; it is checked here first, so a
+     * malformed one is an {@link InvalidInputException} naming the field and never reaches the library.
+     */
     @Override
     public void activateIdentityKey(byte[] activationBlob) {
-        if (activationBlob == null || activationBlob.length == 0) {
-            throw new InvalidInputException("activation blob is empty");
-        }
+        ActivationBlob.parse(activationBlob);
         call(() -> {
             library.callBufferIn(table, ACTIVATE_IDENTITY_KEY, handle, activationBlob);
             return null;
@@ -46,6 +49,6 @@ final class CustomTpmHsm extends CustomSession implements TpmHsm {
         if (data == null) {
             throw new InvalidInputException("data to sign is null");
         }
-        return call(() -> library.callBufferInOut(table, SIGN_WITH_IDENTITY, handle, data));
+        return call(() -> library.callBufferInOut(table, SIGN_WITH_IDENTITY, handle, data, HsmLibrary.ReturnedBuffer.HMAC_SHA256));
     }
 }

@@ -3,7 +3,7 @@ package io.provhsm.custom;
 import io.provhsm.HsmException;
 import io.provhsm.Pem;
 import io.provhsm.X509Hsm;
-import java.nio.charset.StandardCharsets;
+import io.provhsm.dps.HmacSha256;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -15,6 +15,8 @@ final class CustomX509Hsm extends CustomSession implements X509Hsm {
     private static final int GET_CERT = 2;
     private static final int GET_KEY = 3;
     private static final int GET_COMMON_NAME = 4;
+    /** X.520's ub-common-name: 64 characters, at most 4 UTF-8 bytes each, and the NUL. */
+    private static final int COMMON_NAME_BOUND = 4 * 64 + 1;
 
     CustomX509Hsm(HsmLibrary library, boolean threadSafe) {
         super(library, HsmTable.X509, threadSafe);
@@ -22,7 +24,7 @@ final class CustomX509Hsm extends CustomSession implements X509Hsm {
 
     @Override
     public List<X509Certificate> certificateChain() {
-        String pem = call(() -> library.callString(table, GET_CERT, handle));
+        String pem = call(() -> library.callString(table, GET_CERT, handle, HsmLibrary.MAX_RETURNED));
         List<X509Certificate> chain;
         try {
             chain = Pem.certificates(pem);
@@ -39,19 +41,19 @@ final class CustomX509Hsm extends CustomSession implements X509Hsm {
 
     @Override
     public PrivateKey aliasKey() {
-        byte[] pem = call(() -> library.callSecretString(table, GET_KEY, handle));
+        byte[] pem = call(() -> library.callSecretString(table, GET_KEY, handle, HsmLibrary.MAX_RETURNED));
         try {
-            return PemPrivateKeys.parse(new String(pem, StandardCharsets.US_ASCII));
+            return PemPrivateKeys.parse(pem);
         } catch (HsmException e) {
             throw new HsmException(table.name(GET_KEY) + " returned an unusable key: " + e.getMessage() + library.where(), e);
         } finally {
-            HsmLibrary.wipe(pem);
+            HmacSha256.wipe(pem);
         }
     }
 
     @Override
     public String commonName() {
-        return call(() -> library.callString(table, GET_COMMON_NAME, handle));
+        return call(() -> library.callString(table, GET_COMMON_NAME, handle, COMMON_NAME_BOUND));
     }
 
     /** The last certificate of the chain when it is self-signed (the CA a group enrollment is made with). */

@@ -5,12 +5,12 @@ import io.provhsm.HsmUnavailableException;
 import io.provhsm.custom.binding.JnaBinding;
 import io.provhsm.custom.binding.JnrBinding;
 import io.provhsm.custom.binding.NativeBinding;
+import io.provhsm.dps.HmacSha256;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -21,11 +21,22 @@ import java.util.concurrent.ConcurrentMap;
  * One loaded custom-HSM library: which tables it exports, the reference-counted init/deinit shared by every
  * handle on it (across both bindings: they load the same file), and the only code that touches memory the
  * library returns. Every returned buffer or string is freed exactly once with the C library's {@code free};
- * NULL, absurd lengths and unterminated strings become an {@link HsmException} naming the function.
+ * NULL, lengths the function's contract does not allow and unterminated strings become an {@link HsmException}
+ * naming the function. A length is checked before a byte is read: the JVM cannot know how much the library
+ * really allocated, so reading what a lying length claims could run off the allocation.
  */
 public final class HsmLibrary {
-    /** Upper bound on any buffer or string a library returns (a PEM chain is a few KiB, an EK a few hundred bytes). */
+    /**
+     * Bound on a returned string whose size the contract leaves open (the certificate chain, the key PEM): a
+     * chain of a few certificates is a few KiB, so 1 MiB (with its NUL) only stops a runaway scan.
+     */
     public static final int MAX_RETURNED = 1 << 20;
+    /**
+     * Largest marshalled TPM2B_PUBLIC: its 2-byte size field plus the largest TPMT_PUBLIC, an RSA-4096 key's:
+     * type 2, nameAlg 2, objectAttributes 4, authPolicy 2 + 64 (SHA-512), TPMS_RSA_PARMS 16 (symmetric 6, scheme 4,
+     * keyBits 2, exponent 4), unique 2 + 512 = 604. ECC is smaller (P-521: 2+2+4+66+16 + 2 x (2+66) = 226).
+     */
+    public static final int MAX_TPM2B_PUBLIC = 2 + 604;
     // strings are scanned page by page so a terminated string is never read past the page holding its NUL
     private static final int PAGE = 4096;
     private static final String SYSTEM_INIT = "initialize_hsm_system";
@@ -215,22 +226,30 @@ public final class HsmLibrary {
 
     // ------------------------------------------------------------------ memory the library returns
 
-    /** A string the library returned (NUL-terminated within the bound), freed here. */
-    String takeString(long address, String function) {
-        return new String(takeStringBytes(address, function, false), StandardCharsets.UTF_8);
+    /** What a function's contract lets it return through {@code (unsigned char** out, size_t* out_len)}. */
+    enum ReturnedBuffer {
+        /** {@code hsm_client_sign_with_identity}: an HMAC-SHA256, exactly {@value HmacSha256#LENGTH} bytes. */
+        HMAC_SHA256,
+        /** {@code hsm_client_get_ek}, {@code _srk}: a TPM2B_PUBLIC, whose size field counts the bytes after it. */
+        TPM2B_PUBLIC
+    }
+
+    /** A string the library returned (NUL-terminated within {@code bound} bytes, NUL included), freed here. */
+    String takeString(long address, String function, int bound) {
+        return new String(takeStringBytes(address, function, bound, false), StandardCharsets.UTF_8);
     }
 
     /** A secret string's bytes; its native copy is zeroed before it is freed. The caller wipes the result. */
-    byte[] takeSecretString(long address, String function) {
-        return takeStringBytes(address, function, true);
+    byte[] takeSecretString(long address, String function, int bound) {
+        return takeStringBytes(address, function, bound, true);
     }
 
-    private byte[] takeStringBytes(long address, String function, boolean secret) {
+    private byte[] takeStringBytes(long address, String function, int bound, boolean secret) {
         if (address == 0) {
             throw new HsmException(function + " returned NULL" + where());
         }
         try {
-            int length = terminatedLength(address, function);
+            int length = terminatedLength(address, function, bound);
             byte[] bytes = new byte[length];
             binding.read(address, bytes, 0, length);
             if (secret) {
@@ -242,68 +261,103 @@ public final class HsmLibrary {
         }
     }
 
-    private int terminatedLength(long address, String function) {
+    private int terminatedLength(long address, String function, int bound) {
         byte[] chunk = new byte[PAGE];
-        long scanned = 0;
-        while (scanned < MAX_RETURNED) {
-            long at = address + scanned;
-            int n = (int) Math.min(PAGE - (at & (PAGE - 1)), MAX_RETURNED - scanned);
-            binding.read(at, chunk, 0, n);
-            for (int i = 0; i < n; i++) {
-                if (chunk[i] == 0) {
-                    return (int) (scanned + i);
+        try {
+            long scanned = 0;
+            while (scanned < bound) {
+                long at = address + scanned;
+                int n = (int) Math.min(PAGE - (at & (PAGE - 1)), bound - scanned);
+                binding.read(at, chunk, 0, n);
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] == 0) {
+                        return (int) (scanned + i);
+                    }
                 }
+                scanned += n;
             }
-            scanned += n;
+            throw new HsmException(function + " returned a string without a terminating NUL within " + bound + " bytes" + where());
+        } finally {
+            HmacSha256.wipe(chunk); // it held a copy of the string, which may be a key
         }
-        throw new HsmException(function + " returned a string without a terminating NUL within " + MAX_RETURNED + " bytes" + where());
     }
 
-    /** A buffer returned through {@code (unsigned char** out, size_t* out_len)} at {@code outs}, freed here. */
-    private byte[] takeBuffer(long outs, String function) {
+    /**
+     * A buffer returned through {@code (unsigned char** out, size_t* out_len)} at {@code outs}, freed here; its
+     * length is held to the contract before anything is read.
+     */
+    private byte[] takeBuffer(long outs, String function, ReturnedBuffer contract) {
         long address = binding.readAddress(outs);
         long length = binding.readSize(outs + binding.addressSize());
         if (address == 0) {
             throw new HsmException(function + " returned 0 but a NULL buffer (length " + Long.toUnsignedString(length) + ")" + where());
         }
         try {
-            if (length < 0 || length > MAX_RETURNED) {
-                throw new HsmException(function + " returned a buffer of " + Long.toUnsignedString(length) + " bytes; at most "
-                        + MAX_RETURNED + " are accepted" + where());
-            }
-            byte[] bytes = new byte[(int) length];
-            binding.read(address, bytes, 0, bytes.length);
-            return bytes;
+            return switch (contract) {
+                case HMAC_SHA256 -> readHmac(address, length, function);
+                case TPM2B_PUBLIC -> readTpm2bPublic(address, length, function);
+            };
         } finally {
             binding.freeReturned(address);
         }
     }
 
-    // ------------------------------------------------------------------ calls with the ABI's shapes
-
-    /** {@code char* f(handle)}. */
-    String callString(FunctionTable table, int index, long handle) {
-        return takeString(binding.callPointer(table.function(index), handle), table.name(index));
+    private byte[] readHmac(long address, long length, String function) {
+        if (length != HmacSha256.LENGTH) {
+            throw new HsmException(function + " returned a buffer of " + Long.toUnsignedString(length)
+                    + " bytes; an HMAC-SHA256 is exactly " + HmacSha256.LENGTH + " bytes" + where());
+        }
+        byte[] hmac = new byte[HmacSha256.LENGTH];
+        binding.read(address, hmac, 0, hmac.length);
+        return hmac;
     }
 
-    byte[] callSecretString(FunctionTable table, int index, long handle) {
-        return takeSecretString(binding.callPointer(table.function(index), handle), table.name(index));
+    /**
+     * The size field is read first and must count exactly the rest: a length that disagrees is refused after
+     * reading 2 bytes, not {@code length}. A length within the bound that agrees with the field cannot be checked
+     * further (the allocation's size is the library's secret); both would have to lie the same way.
+     */
+    private byte[] readTpm2bPublic(long address, long length, String function) {
+        if (Long.compareUnsigned(length, 2) < 0 || Long.compareUnsigned(length, MAX_TPM2B_PUBLIC) > 0) {
+            throw new HsmException(function + " returned a buffer of " + Long.toUnsignedString(length)
+                    + " bytes; a TPM2B_PUBLIC is 2 to " + MAX_TPM2B_PUBLIC + " bytes" + where());
+        }
+        byte[] tpm2b = new byte[(int) length];
+        binding.read(address, tpm2b, 0, 2);
+        int declared = ((tpm2b[0] & 0xff) << 8) | (tpm2b[1] & 0xff);
+        if (declared != length - 2) {
+            throw new HsmException(function + " returned a buffer of " + length + " bytes but its TPM2B_PUBLIC size field says "
+                    + declared + " (+2)" + where());
+        }
+        binding.read(address + 2, tpm2b, 2, declared);
+        return tpm2b;
+    }
+
+    // ------------------------------------------------------------------ calls with the ABI's shapes
+
+    /** {@code char* f(handle)}; {@code bound} is the most bytes (NUL included) its contract allows. */
+    String callString(FunctionTable table, int index, long handle, int bound) {
+        return takeString(binding.callPointer(table.function(index), handle), table.name(index), bound);
+    }
+
+    byte[] callSecretString(FunctionTable table, int index, long handle, int bound) {
+        return takeSecretString(binding.callPointer(table.function(index), handle), table.name(index), bound);
     }
 
     /** {@code int f(handle, unsigned char** out, size_t* out_len)}. */
-    byte[] callBufferOut(FunctionTable table, int index, long handle) {
+    byte[] callBufferOut(FunctionTable table, int index, long handle, ReturnedBuffer contract) {
         long outs = binding.allocate(2L * binding.addressSize());
         try {
             int rc = binding.callInt(table.function(index), handle, outs, outs + binding.addressSize());
             failOn(rc, table.name(index));
-            return takeBuffer(outs, table.name(index));
+            return takeBuffer(outs, table.name(index), contract);
         } finally {
             binding.release(outs);
         }
     }
 
     /** {@code int f(handle, const unsigned char* data, size_t len, unsigned char** out, size_t* out_len)}. */
-    byte[] callBufferInOut(FunctionTable table, int index, long handle, byte[] data) {
+    byte[] callBufferInOut(FunctionTable table, int index, long handle, byte[] data, ReturnedBuffer contract) {
         int size = binding.addressSize();
         long scratch = binding.allocate(2L * size + Math.max(1, data.length));
         try {
@@ -311,7 +365,7 @@ public final class HsmLibrary {
             binding.write(input, data, 0, data.length);
             int rc = binding.callInt(table.function(index), handle, input, data.length, scratch, scratch + size);
             failOn(rc, table.name(index));
-            return takeBuffer(scratch, table.name(index));
+            return takeBuffer(scratch, table.name(index), contract);
         } finally {
             binding.release(scratch);
         }
@@ -347,12 +401,6 @@ public final class HsmLibrary {
     private void failOn(int rc, String function) {
         if (rc != 0) {
             throw new HsmException(function + " failed with " + rc + where());
-        }
-    }
-
-    static void wipe(byte[] secret) {
-        if (secret != null) {
-            Arrays.fill(secret, (byte) 0);
         }
     }
 }

@@ -24,7 +24,8 @@ final class PemPrivateKeys {
     private PemPrivateKeys() {
     }
 
-    static PrivateKey parse(String pem) {
+    /** The first key block of {@code pem} (ASCII, read in place; the caller wipes it). */
+    static PrivateKey parse(byte[] pem) {
         for (String label : List.of("PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY")) {
             List<byte[]> blocks = Pem.decode(label, pem);
             if (blocks.isEmpty()) {
@@ -50,7 +51,7 @@ final class PemPrivateKeys {
                 }
             }
         }
-        throw new InvalidInputException("no PEM PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block (" + pem.length() + " characters)");
+        throw new InvalidInputException("no PEM PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block (" + pem.length + " characters)");
     }
 
     private static PrivateKey generate(byte[] pkcs8, String algorithm) {

@@ -1,6 +1,8 @@
 package io.provhsm.custom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,9 +85,23 @@ class BrokenLibraryTest {
     void stringsWithoutNulAreRefusedAndFreed(String binding) {
         // the library really allocated 1 MiB + 1 bytes without a NUL: reading the bound is in bounds
         try (SymmetricKeyHsm key = (SymmetricKeyHsm) open("unterminated", binding, Mechanism.SYMMETRIC_KEY)) {
-            assertFails("hsm_client_get_registration_name returned a string without a terminating NUL within 1048576 bytes",
+            assertFails("hsm_client_get_registration_name returned a string without a terminating NUL within 129 bytes",
                     key::registrationId);
-            assertFails("hsm_client_get_symm_key returned a string without a terminating NUL", () -> key.sign(new byte[1]));
+            assertFails("hsm_client_get_symm_key returned a string without a terminating NUL within 128 bytes", () -> key.sign(new byte[1]));
+        }
+    }
+
+    /** The key the library hands out is decoded as the service's keys are; a bad one is the library's fault. */
+    @ParameterizedTest
+    @ValueSource(strings = {"jna", "jnr"})
+    void aKeyThatIsNotBase64IsTheLibrarysErrorAndNotShown(String binding) {
+        // the counting library answers every string call with "counting-hsm", so that is its "key"
+        try (SymmetricKeyHsm key = (SymmetricKeyHsm) open("counting", binding, Mechanism.SYMMETRIC_KEY)) {
+            HsmException e = assertThrows(HsmException.class, () -> key.sign(new byte[1]));
+            assertEquals(HsmException.class, e.getClass(), "not the caller's invalid input");
+            assertEquals("the key from hsm_client_get_symm_key is not base64 (12 characters)"
+                    + " (libbroken_hsm_counting.so via " + binding + ")", e.getMessage());
+            assertFalse(e.getMessage().contains("counting-hsm"), "the key must not appear in the message");
         }
     }
 
@@ -101,8 +117,8 @@ class BrokenLibraryTest {
              X509Hsm x509 = (X509Hsm) open("counting", binding, Mechanism.X509);
              SymmetricKeyHsm key = (SymmetricKeyHsm) open("counting", binding, Mechanism.SYMMETRIC_KEY)) {
             for (int i = 0; i < 500; i++) {
-                assertEquals(4, tpm.endorsementKey().length);
-                assertEquals(4, tpm.storageRootKey().length);
+                assertArrayEquals(new byte[] {0, 2, 1, 1}, tpm.endorsementKey());
+                assertArrayEquals(new byte[] {0, 2, 1, 1}, tpm.storageRootKey());
                 assertEquals(32, tpm.signWithIdentity(new byte[i % 7]).length);
                 assertEquals("counting-hsm", x509.commonName());
                 assertEquals("counting-hsm", key.registrationId());

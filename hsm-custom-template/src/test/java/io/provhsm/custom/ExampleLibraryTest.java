@@ -15,13 +15,12 @@ import io.provhsm.TpmHsm;
 import io.provhsm.X509Hsm;
 import io.provhsm.dps.RegistrationIds;
 import io.provhsm.spi.HsmConfig;
-import java.security.KeyFactory;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,28 +81,42 @@ class ExampleLibraryTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jna", "jnr"})
-    void importedIdentityKeySignsLikeSoftwareHmac(String binding) throws Exception {
+    void activatedIdentityKeySignsLikeSoftwareHmac(String binding) throws Exception {
         try (TpmHsm tpm = Hsms.openTpm(config(binding).with("provhsm.provider", "custom"))) {
             byte[] ek = tpm.endorsementKey();
+            byte[] srk = tpm.storageRootKey();
+            // TPM2B_PUBLIC with the EK and SRK templates (specs/dps-tpm-attestation.md)
+            assertEquals(316, ek.length);
+            assertEquals("013a0001000b000300b20020837197", HexFormat.of().formatHex(ek, 0, 15));
+            assertEquals(284, srk.length);
+            assertEquals("011a0001000b00030472", HexFormat.of().formatHex(srk, 0, 10));
             assertEquals(RegistrationIds.fromEndorsementKey(ek), tpm.registrationId());
-            assertEquals("EC", KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(tpm.storageRootKey())).getAlgorithm());
+            assertEquals(52, tpm.registrationId().length());
 
             byte[] identityKey = new byte[48];
             RANDOM.nextBytes(identityKey);
-            tpm.activateIdentityKey(ExampleIdentityImport.seal(ek, identityKey));
+            tpm.activateIdentityKey(ServiceSide.seal(ek, srk, identityKey));
             for (int size : new int[] {0, 1, 64, 4096, 100_000}) {
                 byte[] data = new byte[size];
                 RANDOM.nextBytes(data);
                 assertArrayEquals(hmac(identityKey, data), tpm.signWithIdentity(data), "size " + size);
             }
 
-            // a tampered blob is refused by the library and the active key stays in force
-            byte[] tampered = ExampleIdentityImport.seal(ek, new byte[32]);
-            tampered[tampered.length - 1] ^= 1;
+            // a well-formed blob whose integrity fails is refused by the library; the active key stays in force
+            byte[] tampered = ServiceSide.seal(ek, srk, new byte[32]);
+            tampered[10] ^= 1; // inside the credential's integrity HMAC
             HsmException refused = assertThrows(HsmException.class, () -> tpm.activateIdentityKey(tampered));
+            assertFalse(refused instanceof InvalidInputException, refused.toString());
             assertTrue(refused.getMessage().contains("hsm_client_activate_identity_key failed"), refused.getMessage());
             assertArrayEquals(hmac(identityKey, new byte[] {7}), tpm.signWithIdentity(new byte[] {7}));
+
+            // malformed blobs are refused before the library sees them
+            byte[] good = ServiceSide.seal(ek, srk, new byte[32]);
+            InvalidInputException trailing = assertThrows(InvalidInputException.class,
+                    () -> tpm.activateIdentityKey(java.util.Arrays.copyOf(good, good.length + 1)));
+            assertEquals("activation blob has 1 trailing bytes after encryptedData (offset " + good.length + ")", trailing.getMessage());
             assertThrows(InvalidInputException.class, () -> tpm.activateIdentityKey(new byte[0]));
+            assertArrayEquals(hmac(identityKey, new byte[] {8}), tpm.signWithIdentity(new byte[] {8}));
         }
     }
 
@@ -122,6 +135,9 @@ class ExampleLibraryTest {
             InvalidInputException bad = assertThrows(InvalidInputException.class, () -> hsm.setKeyInfo("other", "not base64!".toCharArray()));
             assertFalse(bad.getMessage().contains("not base64!"), "the key must not appear in the message");
             assertThrows(InvalidInputException.class, () -> hsm.setKeyInfo("UPPER CASE", "AAAA".toCharArray()));
+            InvalidInputException tooShort = assertThrows(InvalidInputException.class,
+                    () -> hsm.setKeyInfo("other", Base64.getEncoder().encodeToString(new byte[8]).toCharArray()));
+            assertEquals("symmetric key is 8 bytes; a key must be 16 to 64 bytes", tooShort.getMessage());
             assertEquals(id, hsm.registrationId(), "a refused update must change nothing");
             assertArrayEquals(hmac(key, data), hsm.sign(data));
         }
@@ -157,7 +173,7 @@ class ExampleLibraryTest {
                     config(binding).with(CustomSettings.THREAD_SAFE, threadSafe))) {
                 byte[] identityKey = new byte[32];
                 RANDOM.nextBytes(identityKey);
-                tpm.activateIdentityKey(ExampleIdentityImport.seal(tpm.endorsementKey(), identityKey));
+                tpm.activateIdentityKey(ServiceSide.seal(tpm.endorsementKey(), tpm.storageRootKey(), identityKey));
                 ExecutorService pool = Executors.newFixedThreadPool(4);
                 try {
                     List<Future<Boolean>> results = new ArrayList<>();

@@ -54,7 +54,7 @@ class PemPrivateKeysTest {
         byte[] spki = Base64.getMimeDecoder().decode(pubPem.replaceAll("-----[A-Z ]+-----", ""));
         PublicKey publicKey = KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(spki));
 
-        PrivateKey parsed = PemPrivateKeys.parse(pem);
+        PrivateKey parsed = PemPrivateKeys.parse(pem.getBytes(StandardCharsets.US_ASCII));
         assertEquals(algorithm, parsed.getAlgorithm());
         String scheme = algorithm.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
         Signature signer = Signature.getInstance(scheme);
@@ -68,10 +68,10 @@ class PemPrivateKeysTest {
 
     @org.junit.jupiter.api.Test
     void malformedKeysNameTheProblem() {
-        InvalidInputException none = assertThrows(InvalidInputException.class, () -> PemPrivateKeys.parse("no key here"));
+        InvalidInputException none = assertThrows(InvalidInputException.class, () -> PemPrivateKeys.parse("no key here".getBytes(StandardCharsets.US_ASCII)));
         assertEquals("no PEM PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block (11 characters)", none.getMessage());
         String truncated = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n";
-        InvalidInputException bad = assertThrows(InvalidInputException.class, () -> PemPrivateKeys.parse(truncated));
+        InvalidInputException bad = assertThrows(InvalidInputException.class, () -> PemPrivateKeys.parse(truncated.getBytes(StandardCharsets.US_ASCII)));
         assertEquals("ECPrivateKey DER length 119 runs past the end at offset 0", bad.getMessage());
     }
 }

@@ -57,17 +57,20 @@ final class TpmActivationRules {
     private static void roundTrip(RuleContext context) {
         TpmHsm hsm = context.openTpm();
         byte[] key = activateKitKey(hsm);
-        // 2000 bytes is past a TPM's input buffer (1024 on swtpm): the HMAC sequence path
-        for (int size : new int[] {1, 32, 2000}) {
-            byte[] data = new byte[size];
-            RANDOM.nextBytes(data);
-            byte[] tpm = hsm.signWithIdentity(data);
-            byte[] service = HmacSha256.compute(key, data);
-            require(Arrays.equals(tpm, service), () -> "signWithIdentity over " + size + " bytes is "
-                    + (tpm == null ? "null" : HexFormat.of().formatHex(tpm)) + ", but HMAC-SHA256 with the activated key is "
-                    + HexFormat.of().formatHex(service));
+        try {
+            // 2000 bytes is past a TPM's input buffer (1024 on swtpm): the HMAC sequence path
+            for (int size : new int[] {1, 32, 2000}) {
+                byte[] data = new byte[size];
+                RANDOM.nextBytes(data);
+                byte[] tpm = hsm.signWithIdentity(data);
+                byte[] service = HmacSha256.compute(key, data);
+                require(Arrays.equals(tpm, service), () -> "signWithIdentity over " + size + " bytes is "
+                        + (tpm == null ? "null" : HexFormat.of().formatHex(tpm)) + ", but HMAC-SHA256 with the activated key is "
+                        + HexFormat.of().formatHex(service));
+            }
+        } finally {
+            HmacSha256.wipe(key);
         }
-        HmacSha256.wipe(key);
     }
 
     private static void sasToken(RuleContext context) {
@@ -101,7 +104,9 @@ final class TpmActivationRules {
             // refused by the TPM, as it must be
         }
         byte[] after = hsm.signWithIdentity(data);
-        require(Arrays.equals(after, HmacSha256.compute(key, data)), () -> "after a refused blob the identity key signs differently");
+        byte[] expected = HmacSha256.compute(key, data);
+        HmacSha256.wipe(key);
+        require(Arrays.equals(after, expected), () -> "after a refused blob the identity key signs differently");
     }
 
     /** The same EK public area with another RSA modulus: an EK of another TPM. */

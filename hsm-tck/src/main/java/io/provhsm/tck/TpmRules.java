@@ -87,7 +87,9 @@ final class TpmRules {
             requireThrows(InvalidInputException.class, "activateIdentityKey(malformed blob #" + i + ", " + blob.length + " bytes)",
                     () -> hsm.activateIdentityKey(blob));
         }
-        require(Arrays.equals(HmacSha256.compute(key, data), hsm.signWithIdentity(data)),
+        byte[] expected = HmacSha256.compute(key, data);
+        HmacSha256.wipe(key);
+        require(Arrays.equals(expected, hsm.signWithIdentity(data)),
                 () -> "after refused blobs the identity key no longer signs as the activated key");
     }
 
@@ -111,12 +113,16 @@ final class TpmRules {
         TpmHsm hsm = context.openTpm();
         byte[] key = TpmActivationRules.activateKitKey(hsm);
         byte[] ek = hsm.endorsementKey();
-        Kit.concurrently(8, 6, (thread, iteration) -> {
-            require(Arrays.equals(ek, hsm.endorsementKey()), () -> "thread " + thread + " iteration " + iteration + ": endorsementKey() changed");
-            byte[] data = ("thread " + thread + " iteration " + iteration).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            require(Arrays.equals(HmacSha256.compute(key, data), hsm.signWithIdentity(data)),
-                    () -> "thread " + thread + " iteration " + iteration + ": signWithIdentity() returned a wrong HMAC");
-        });
+        try {
+            Kit.concurrently(8, 6, (thread, iteration) -> {
+                require(Arrays.equals(ek, hsm.endorsementKey()), () -> "thread " + thread + " iteration " + iteration + ": endorsementKey() changed");
+                byte[] data = ("thread " + thread + " iteration " + iteration).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                require(Arrays.equals(HmacSha256.compute(key, data), hsm.signWithIdentity(data)),
+                        () -> "thread " + thread + " iteration " + iteration + ": signWithIdentity() returned a wrong HMAC");
+            });
+        } finally {
+            HmacSha256.wipe(key);
+        }
     }
 
     private static void reopenAfterClose(RuleContext context) {
@@ -131,6 +137,8 @@ final class TpmRules {
         byte[] data = "provhsm persistence".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         TpmHsm first = context.openTpm();
         byte[] key = TpmActivationRules.activateKitKey(first);
+        byte[] expected = HmacSha256.compute(key, data);
+        HmacSha256.wipe(key);
         byte[] ek = first.endorsementKey();
         byte[] srk = first.storageRootKey();
         first.close();
@@ -139,6 +147,6 @@ final class TpmRules {
         require(Arrays.equals(srk, second.storageRootKey()), () -> "identity lost on reopen: the storage root key changed");
         byte[] again = TpmActivationRules.identitySignatureOrNull(second, data);
         require(again != null, () -> "identity lost on reopen: no identity key after reopen");
-        require(Arrays.equals(HmacSha256.compute(key, data), again), () -> "identity lost on reopen: the identity key signs differently");
+        require(Arrays.equals(expected, again), () -> "identity lost on reopen: the identity key signs differently");
     }
 }

@@ -65,4 +65,9 @@ public final class CaVerification {
         X509Attestation.checkIssuedBy(verificationCertificate, ca, "the verification certificate", "the CA");
         verified = true;
     }
+
+    @Override
+    public String toString() {
+        return "CaVerification[" + ca.getSubjectX500Principal() + (verified ? ", verified]" : ", not verified]");
+    }
 }

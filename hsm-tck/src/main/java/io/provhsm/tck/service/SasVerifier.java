@@ -26,7 +26,7 @@ public final class SasVerifier {
         SasToken token;
         String resource;
         try {
-            token = SasToken.parse(withoutEmptyKeyName(authorization.strip()));
+            token = SasToken.parse(authorization.strip());
             resource = token.resource();
         } catch (InvalidInputException e) {
             throw new AttestationException("malformed SAS token: " + e.getMessage());
@@ -43,13 +43,4 @@ public final class SasVerifier {
         return token;
     }
 
-    /**
-     * The official Java device client (2.1.3) ends its tokens with an empty {@code skn=}, and the service accepts
-     * them; {@link SasToken#parse} refuses empty fields, so an empty skn is dropped first (skn is not signed).
-     */
-    static String withoutEmptyKeyName(String authorization) {
-        return EMPTY_KEY_NAME.matcher(authorization).replaceAll("");
-    }
-
-    private static final java.util.regex.Pattern EMPTY_KEY_NAME = java.util.regex.Pattern.compile("&skn=(?=&|$)");
 }

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.provhsm.Hsms;
-import io.provhsm.Mechanism;
 import io.provhsm.SymmetricKeyHsm;
 import io.provhsm.TpmHsm;
 import io.provhsm.tpm.sim.Swtpm;
@@ -107,6 +106,32 @@ class DpsEmulatorTest {
     }
 
     @Test
+    void eightDevicesRegisteringAtOnceAreAllAssigned() throws Exception {
+        byte[] groupKey = new byte[32];
+        RANDOM.nextBytes(groupKey);
+        dps.enrollSymmetricKeyGroup("crowd", groupKey);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<RegistrationResult>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String id = "crowd-device-" + i;
+                results.add(pool.submit(() -> {
+                    try (SymmetricKeyHsm hsm = symmetricDevice(id, SymmetricKeys.deriveDeviceKey(groupKey, id))) {
+                        return client.register(hsm);
+                    }
+                }));
+            }
+            for (int i = 0; i < 8; i++) {
+                RegistrationResult result = results.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals("crowd-device-" + i, result.deviceId());
+                assertTrue(dps.assignedDevice("crowd-device-" + i).isPresent());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void pollingReachesAssignedAfterAssigning() throws Exception {
         try (DpsEmulator polling = DpsEmulator.builder().pollsBeforeAssigned(1).start()) {
             byte[] key = new byte[32];
@@ -177,6 +202,27 @@ class DpsEmulatorTest {
         assertFalse(ca.verified());
     }
 
+    @Test
+    void opensslAcceptsTheServerCertificateForLocalhostAnd127001(@TempDir Path temp) throws Exception {
+        Path ca = temp.resolve("server.pem");
+        java.nio.file.Files.writeString(ca, io.provhsm.Pem.certificate(dps.serverCertificate()));
+        for (String check : new String[] {"-verify_hostname=localhost", "-verify_ip=127.0.0.1"}) {
+            String[] option = check.split("=", 2);
+            Process openssl = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + dps.port(), "-CAfile", ca.toString(),
+                    option[0], option[1], "-verify_return_error", "-brief").redirectErrorStream(true).start();
+            openssl.getOutputStream().close();
+            String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(openssl.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "openssl finished");
+            assertTrue(output.contains("Verification: OK"), check + ": " + output);
+        }
+        Process wrongName = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + dps.port(), "-CAfile", ca.toString(),
+                "-verify_hostname", "dps.example.com", "-verify_return_error", "-brief").redirectErrorStream(true).start();
+        wrongName.getOutputStream().close();
+        String output = new String(wrongName.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        wrongName.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertFalse(output.contains("Verification: OK"), "another host name is refused: " + output);
+    }
+
     // ---- error answers, over raw HTTPS ----
 
     private static HttpResponse<String> put(String path, String body, String authorization) throws Exception {
@@ -236,6 +282,15 @@ class DpsEmulatorTest {
         String expired = SasToken.sign(resource, Instant.now().getEpochSecond() - 1, "registration",
                 SasToken.ResourceEncoding.AS_IS, data -> HmacSha256.compute(key, data)).value();
         assertError(put(register, body, expired), 401, DpsError.UNAUTHORIZED, "expired");
+
+        // not even TLS: the connection is dropped, the server goes on
+        try (java.net.Socket garbage = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), dps.port())) {
+            garbage.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            garbage.setSoTimeout(5000);
+            garbage.getInputStream().read();
+        } catch (java.io.IOException expected) {
+            // reset or closed: either way the emulator refused it
+        }
 
         HttpResponse<String> ok = put(register, body, rightSas);
         assertEquals(200, ok.statusCode(), ok.body());

@@ -13,7 +13,6 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientT
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProvider;
 import io.provhsm.Hsm;
 import io.provhsm.Hsms;
-import io.provhsm.Mechanism;
 import io.provhsm.SymmetricKeyHsm;
 import io.provhsm.TpmHsm;
 import io.provhsm.tpm.sim.Swtpm;
