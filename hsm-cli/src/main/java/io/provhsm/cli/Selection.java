@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * {@code --mechanism}: the one way commands open a session. Without {@code --mechanism}, the mechanisms are every
  * one the provider serves here that the command can use (several for e.g. {@code custom}).
  */
-record Selection(HsmProvider provider, List<Mechanism> mechanisms, HsmConfig config) {
+record Selection(HsmProvider provider, List<Mechanism> mechanisms, HsmConfig config, String command) {
 
     /**
      * @param requested the {@code --mechanism} given, or null
@@ -34,14 +34,14 @@ record Selection(HsmProvider provider, List<Mechanism> mechanisms, HsmConfig con
         Set<Mechanism> wanted = requested != null ? EnumSet.of(requested) : usable;
         HsmProvider provider = Hsms.selectForAny(wanted.equals(EnumSet.allOf(Mechanism.class)) ? Set.of() : wanted, config);
         if (requested != null) {
-            return new Selection(provider, List.of(requested), config);
+            return new Selection(provider, List.of(requested), config, command);
         }
         List<Mechanism> served = provider.mechanisms(config).stream().filter(wanted::contains).sorted().toList();
         if (served.isEmpty()) {
             throw new NoProviderException("provider '" + provider.name() + "' serves none of " + names(wanted)
                     + " here; it serves " + provider.mechanisms(config));
         }
-        return new Selection(provider, served, config);
+        return new Selection(provider, served, config, command);
     }
 
     /** Any mechanism the selected provider serves. */
@@ -50,16 +50,21 @@ record Selection(HsmProvider provider, List<Mechanism> mechanisms, HsmConfig con
     }
 
     /**
-     * The one mechanism, for commands that work with one ({@code sign}).
+     * The one mechanism, for commands that work with one ({@code sign}, {@code register}).
      *
      * @throws HsmConfigException if the provider serves several the command can use: which one is the user's choice
      */
-    Mechanism single(String command) {
+    Mechanism single() {
         if (mechanisms.size() == 1) {
             return mechanisms.get(0);
         }
         throw new HsmConfigException("provider '" + provider.name() + "' serves " + names(mechanisms) + " for " + command
                 + "; choose one with " + mechanisms.stream().map(m -> "--mechanism " + m).collect(Collectors.joining(" or ")));
+    }
+
+    /** Opens a session for the {@link #single()} mechanism; the caller closes it. */
+    Hsm open() {
+        return open(single());
     }
 
     /** Opens a session for one of {@link #mechanisms()}; the caller closes it. */

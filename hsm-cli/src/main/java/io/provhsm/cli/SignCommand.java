@@ -65,7 +65,7 @@ final class SignCommand implements Callable<Integer> {
         Selection selection = Selection.choose(options.hsmConfig(), mechanismOption.mechanism(),
                 EnumSet.of(Mechanism.TPM, Mechanism.SYMMETRIC_KEY), "sign");
         Report report = new Report().put("provider", selection.provider().name());
-        try (Hsm hsm = selection.open(selection.single("sign"))) {
+        try (Hsm hsm = selection.open()) {
             byte[] signature = hsm instanceof TpmHsm tpm ? tpm.signWithIdentity(bytes) : ((SymmetricKeyHsm) hsm).sign(bytes);
             report.put("mechanism", hsm.mechanism().name()).put("registrationId", hsm.registrationId())
                     .put("signature", HexFormat.of().formatHex(signature));

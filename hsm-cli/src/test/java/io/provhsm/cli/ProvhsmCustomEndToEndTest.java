@@ -10,16 +10,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.provhsm.Pem;
 import io.provhsm.cli.ProvhsmProcess.Result;
-import io.provhsm.custom.ExampleIdentityImport;
 import io.provhsm.dps.RegistrationIds;
+import io.provhsm.tck.service.ActivationBlobBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyFactory;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.RSAPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -84,13 +81,13 @@ class ProvhsmCustomEndToEndTest {
         assertEquals(List.of("TPM", "X509", "SYMMETRIC_KEY"),
                 mechanisms.asList().stream().map(m -> m.getAsJsonObject().get("mechanism").getAsString()).toList());
 
-        // TPM: the EK the library reports, and the registration id derived from it as the service does
+        // TPM: EK and SRK as the library reports them (TPM2B_PUBLIC), the registration id derived as the service does
         JsonObject tpm = mechanisms.get(0).getAsJsonObject();
         byte[] ek = Base64.getDecoder().decode(tpm.get("endorsementKey").getAsString());
-        assertTrue(KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(ek)) instanceof RSAPublicKey);
+        byte[] srk = Base64.getDecoder().decode(tpm.get("storageRootKey").getAsString());
+        assertEquals(ek.length - 2, ((ek[0] & 0xff) << 8) | (ek[1] & 0xff), "EK is a TPM2B_PUBLIC");
+        assertEquals(srk.length - 2, ((srk[0] & 0xff) << 8) | (srk[1] & 0xff), "SRK is a TPM2B_PUBLIC");
         assertEquals(RegistrationIds.fromEndorsementKey(ek), tpm.get("registrationId").getAsString());
-        KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(
-                Base64.getDecoder().decode(tpm.get("storageRootKey").getAsString())));
 
         // X.509: registration id = the leaf's common name, leaf then root, the leaf signed by the root
         JsonObject x509 = mechanisms.get(1).getAsJsonObject();
@@ -149,11 +146,14 @@ class ProvhsmCustomEndToEndTest {
 
     @Test
     void anIdentityKeyActivatedThroughTheCliSignsWithTpm() throws Exception {
-        byte[] ek = Base64.getDecoder().decode(json(custom("identity", "--mechanism", "TPM", "--json"))
-                .get("endorsementKey").getAsString());
+        JsonObject identity = json(custom("identity", "--mechanism", "TPM", "--json"));
+        byte[] ek = Base64.getDecoder().decode(identity.get("endorsementKey").getAsString());
+        byte[] srk = Base64.getDecoder().decode(identity.get("storageRootKey").getAsString());
         byte[] identityKey = new byte[32];
         RANDOM.nextBytes(identityKey);
-        Result activated = custom("tpm", "activate", "--blob", Base64.getEncoder().encodeToString(ExampleIdentityImport.seal(ek, identityKey)));
+        // the blob the provisioning service would send: the identity key sealed to this EK and SRK
+        byte[] blob = ActivationBlobBuilder.forTpm(ek, srk).build(identityKey);
+        Result activated = custom("tpm", "activate", "--blob", Base64.getEncoder().encodeToString(blob));
         assertEquals(0, activated.exitCode(), activated::toString);
 
         byte[] data = {'h', 'e', 'l', 'l', 'o'};
