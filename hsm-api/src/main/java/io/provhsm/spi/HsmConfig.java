@@ -32,14 +32,22 @@ public final class HsmConfig {
     /** Selects the provider by name. */
     public static final String PROVIDER = "provhsm.provider";
 
+    /** The environment variables and system properties {@link #userDataDirectory()} reads: platform facts, not settings. */
+    private static final Set<String> PLATFORM_VARIABLES = Set.of("XDG_DATA_HOME", "HOME", "LOCALAPPDATA");
+    private static final Set<String> PLATFORM_PROPERTIES = Set.of("user.home", "os.name");
+
     private final Map<String, String> overrides;
     private final Map<String, String> systemProperties;
     private final Map<String, String> environment;
+    /** {@link #PLATFORM_VARIABLES} and {@link #PLATFORM_PROPERTIES} of the sources; never shown, never a setting. */
+    private final Map<String, String> platform;
 
-    private HsmConfig(Map<String, String> overrides, Map<String, String> systemProperties, Map<String, String> environment) {
+    private HsmConfig(Map<String, String> overrides, Map<String, String> systemProperties, Map<String, String> environment,
+                      Map<String, String> platform) {
         this.overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
         this.systemProperties = Collections.unmodifiableMap(new LinkedHashMap<>(systemProperties));
         this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        this.platform = Collections.unmodifiableMap(new LinkedHashMap<>(platform));
     }
 
     /** The settings of this process: system properties and environment, no programmatic values. */
@@ -47,9 +55,13 @@ public final class HsmConfig {
         return from(Map.of(), System.getProperties(), System.getenv());
     }
 
-    /** Programmatic values only: nothing is read from the process (for tests and embedded use). */
+    /**
+     * Programmatic values only: no setting is read from the process (for tests and embedded use). The user's
+     * data directory ({@link #userDataDirectory()}) is still this process's.
+     */
     public static HsmConfig of(Map<String, String> values) {
-        return from(values, new Properties(), Map.of());
+        HsmConfig settings = from(values, new Properties(), Map.of());
+        return new HsmConfig(settings.overrides, Map.of(), Map.of(), platform(System.getProperties(), System.getenv()));
     }
 
     /** Explicit sources, for callers that manage their own. */
@@ -67,7 +79,24 @@ public final class HsmConfig {
                 env.put(name, value);
             }
         });
-        return new HsmConfig(overrides, props, env);
+        return new HsmConfig(overrides, props, env, platform(systemProperties, environment));
+    }
+
+    private static Map<String, String> platform(Properties systemProperties, Map<String, String> environment) {
+        Map<String, String> platform = new LinkedHashMap<>();
+        PLATFORM_PROPERTIES.forEach(name -> {
+            String value = systemProperties.getProperty(name);
+            if (value != null) {
+                platform.put(name, value);
+            }
+        });
+        PLATFORM_VARIABLES.forEach(name -> {
+            String value = environment.get(name);
+            if (value != null) {
+                platform.put(name, value);
+            }
+        });
+        return platform;
     }
 
     /** A copy with one programmatic value set (it wins over properties and environment). */
@@ -76,7 +105,7 @@ public final class HsmConfig {
         Objects.requireNonNull(value, () -> "value of " + key);
         Map<String, String> copy = new LinkedHashMap<>(overrides);
         copy.put(key, value);
-        return new HsmConfig(copy, systemProperties, environment);
+        return new HsmConfig(copy, systemProperties, environment, platform);
     }
 
     /** A copy with several programmatic values set. */
@@ -201,6 +230,51 @@ public final class HsmConfig {
             throw new HsmConfigException(describe(key) + " must be one of " + new TreeSet<>(choices) + ", got '" + value + "'");
         }
         return value;
+    }
+
+    /**
+     * provhsm's directory in the user's data directory, where providers keep state unless a setting of theirs
+     * says otherwise: {@code $XDG_DATA_HOME/provhsm} when XDG_DATA_HOME is an absolute path; else
+     * {@code %LOCALAPPDATA%\provhsm} on Windows ({@code ~\AppData\Local\provhsm} without it),
+     * {@code ~/Library/Application Support/provhsm} on macOS and {@code ~/.local/share/provhsm} elsewhere, where
+     * {@code ~} is {@code $HOME} (when absolute) or else the system property {@code user.home}. Read from this
+     * configuration's environment and system-property sources ({@link #from}), so a caller or test can point it
+     * elsewhere; nothing is created.
+     *
+     * @throws HsmConfigException if no home directory is known
+     */
+    public Path userDataDirectory() {
+        Optional<Path> xdg = absolutePath(platform.get("XDG_DATA_HOME"));
+        if (xdg.isPresent()) {
+            return xdg.get().resolve("provhsm");
+        }
+        String os = platform.getOrDefault("os.name", "");
+        if (os.startsWith("Windows")) {
+            return absolutePath(platform.get("LOCALAPPDATA")).orElseGet(() -> home(false).resolve("AppData").resolve("Local"))
+                    .resolve("provhsm");
+        }
+        Path home = home(true);
+        return (os.startsWith("Mac") ? home.resolve("Library").resolve("Application Support")
+                : home.resolve(".local").resolve("share")).resolve("provhsm");
+    }
+
+    private Path home(boolean fromEnvironment) {
+        Optional<Path> home = fromEnvironment ? absolutePath(platform.get("HOME")) : Optional.empty();
+        return home.or(() -> absolutePath(platform.get("user.home"))).orElseThrow(() -> new HsmConfigException(
+                "no home directory is known (neither HOME nor user.home is an absolute path): set XDG_DATA_HOME,"
+                        + " or the provider's own directory setting"));
+    }
+
+    private static Optional<Path> absolutePath(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            Path path = Path.of(value);
+            return path.isAbsolute() ? Optional.of(path) : Optional.empty();
+        } catch (java.nio.file.InvalidPathException e) {
+            return Optional.empty();
+        }
     }
 
     /** The keys set from any source (environment ones under their variable names); no values. */

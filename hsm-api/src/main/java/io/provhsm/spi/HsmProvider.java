@@ -18,6 +18,15 @@ public interface HsmProvider {
     Set<Mechanism> mechanisms();
 
     /**
+     * The mechanisms served under this configuration, a subset of {@link #mechanisms()}: e.g. only the interfaces
+     * a configured vendor library exports. Callers that report every mechanism (the CLI's {@code identity}) ask
+     * this. Like {@link #availability}, it must not throw; by default all of {@link #mechanisms()}.
+     */
+    default Set<Mechanism> mechanisms(HsmConfig config) {
+        return mechanisms();
+    }
+
+    /**
      * Whether the provider can serve here with this configuration. Must not open the device for long,
      * create identities or throw: a probe that fails reports why.
      */

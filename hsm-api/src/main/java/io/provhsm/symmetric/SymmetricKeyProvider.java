@@ -10,8 +10,8 @@ import io.provhsm.dps.SymmetricKeys;
 import io.provhsm.spi.Availability;
 import io.provhsm.spi.HsmConfig;
 import io.provhsm.spi.HsmProvider;
+import io.provhsm.spi.OwnerOnlyFiles;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -20,20 +20,18 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * {@code symmetric-key}: a software symmetric-key identity (the C SDK's symmetric-key HSM), so the SPI has a
  * provider that runs anywhere. The device key comes from exactly one of
  * <ul>
  *   <li>{@value #KEY}: the device key, base64 ({@code PROVHSM_SYMMETRIC_KEY_KEY});</li>
- *   <li>{@value #KEY_FILE}: a file holding that base64 text (keep it owner-only);</li>
+ *   <li>{@value #KEY_FILE}: a file holding that base64 text, owner-only (refused if group or others can access it);</li>
  *   <li>{@value #GROUP_KEY}: a group enrollment key, base64; the device key is derived from it and the
  *       registration id ({@link SymmetricKeys#deriveDeviceKey}).</li>
  * </ul>
@@ -47,7 +45,6 @@ public final class SymmetricKeyProvider implements HsmProvider {
     public static final String GROUP_KEY = "provhsm.symmetric-key.group-key";
     public static final String REGISTRATION_ID = "provhsm.symmetric-key.registration-id";
     private static final List<String> KEY_SOURCES = List.of(KEY, KEY_FILE, GROUP_KEY);
-    private static final System.Logger LOG = System.getLogger(SymmetricKeyProvider.class.getName());
 
     @Override
     public String name() {
@@ -80,7 +77,7 @@ public final class SymmetricKeyProvider implements HsmProvider {
 
     /**
      * @throws HsmConfigException naming the setting (and where it came from) that is missing or malformed,
-     *                            or the key file that cannot be read
+     *                            or the key file that cannot be read or that group or others can access
      */
     @Override
     public Hsm open(Mechanism mechanism, HsmConfig config) {
@@ -133,10 +130,11 @@ public final class SymmetricKeyProvider implements HsmProvider {
 
     private static byte[] readKeyFile(HsmConfig config) {
         Path file = config.path(KEY_FILE).orElseThrow();
+        // like the dice UDS file: a device key others can read (or replace) is refused, not just warned about
+        OwnerOnlyFiles.requireOwnerOnly(file, config.describe(KEY_FILE) + " file");
         String what = config.describe(KEY_FILE) + " file " + file;
         byte[] bytes;
         try {
-            warnIfOthersCanRead(file, what);
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new HsmConfigException(what + " does not exist");
@@ -165,20 +163,6 @@ public final class SymmetricKeyProvider implements HsmProvider {
                     chars.put('\0');
                 }
             }
-        }
-    }
-
-    private static void warnIfOthersCanRead(Path file, String what) throws IOException {
-        if (!Files.exists(file)) {
-            throw new NoSuchFileException(file.toString());
-        }
-        try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (Stream.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ).anyMatch(permissions::contains)) {
-                LOG.log(Level.WARNING, what + " is readable by group or others; make it owner-only (chmod 600)");
-            }
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: nothing to check
         }
     }
 }

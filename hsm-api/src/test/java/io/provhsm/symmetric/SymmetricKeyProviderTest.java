@@ -104,6 +104,21 @@ class SymmetricKeyProviderTest {
     }
 
     @Test
+    void aKeyFileGroupOrOthersCanAccessIsRefusedNamingTheFileAndTheFix() throws Exception {
+        Path file = temp.resolve("device.key");
+        Files.writeString(file, DEVICE_KEY_B64);
+        for (String loose : new String[] {"rw-r--r--", "rw-r-----", "rw-----w-"}) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(loose));
+            HsmConfigException e = assertThrows(HsmConfigException.class, () -> open(Map.of(SymmetricKeyProvider.KEY_FILE,
+                    file.toString(), SymmetricKeyProvider.REGISTRATION_ID, "device-1")));
+            assertEquals("provhsm.symmetric-key.key-file (configuration) file " + file + " is accessible by group or others ("
+                    + loose + "); a secret must be owner-only: chmod 600 " + file, e.getMessage());
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        open(Map.of(SymmetricKeyProvider.KEY_FILE, file.toString(), SymmetricKeyProvider.REGISTRATION_ID, "device-1")).close();
+    }
+
+    @Test
     void aKeyFileThatCannotBeReadIsAConfigurationErrorNamingTheFile() {
         Path missing = temp.resolve("missing.key");
         HsmConfigException e = assertThrows(HsmConfigException.class, () -> open(Map.of(SymmetricKeyProvider.KEY_FILE,
@@ -125,6 +140,7 @@ class SymmetricKeyProviderTest {
 
         Path file = temp.resolve("short.key");
         Files.writeString(file, Base64.getEncoder().encodeToString(new byte[8]));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         e = assertThrows(HsmConfigException.class, () -> open(Map.of(SymmetricKeyProvider.KEY_FILE, file.toString(),
                 SymmetricKeyProvider.REGISTRATION_ID, "device-1")));
         assertTrue(e.getMessage().endsWith("short.key is 8 bytes; a key must be 16 to 64 bytes"), e.getMessage());

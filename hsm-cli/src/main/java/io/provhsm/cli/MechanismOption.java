@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 public class MechanismOption {
 
     @Option(names = "--mechanism", paramLabel = "TPM|X509|SYMMETRIC_KEY",
-            description = "the mechanism to use, for providers that serve several (default: the first the command can use)")
+            description = "the mechanism to use, for providers that serve several (without it: identity reports each one;"
+                    + " sign asks for it when several can sign)")
     Mechanism mechanism;
 
     /** The mechanism asked for, or null. */

@@ -4,6 +4,7 @@ import io.provhsm.HsmConfigException;
 import io.provhsm.InvalidInputException;
 import io.provhsm.NoProviderException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,7 +58,7 @@ public final class Provhsm implements Runnable {
             return exitCode(e);
         });
         cli.setParameterExceptionHandler((e, args2) -> {
-            err.println("provhsm: " + oneLine(e.getMessage()) + " (try: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            err.println("provhsm: " + usageMessage(e) + " (try: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             err.flush();
             return ExitCode.USAGE;
         });
@@ -84,6 +85,34 @@ public final class Provhsm implements Runnable {
             return ExitCode.USAGE;
         }
         return ExitCode.HSM_FAILURE;
+    }
+
+    /**
+     * A usage error as one line. Arguments picocli did not match are not echoed as picocli would: a mistyped
+     * {@code --confg KEY=SECRET} must not print the secret. Options are named, and of a KEY=VALUE argument only the key.
+     */
+    static String usageMessage(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched)) {
+            return oneLine(e.getMessage());
+        }
+        List<String> shown = unmatched.getUnmatched().stream().map(Provhsm::withoutValue).toList();
+        String message = (shown.size() == 1 ? "unknown option or argument: " : "unknown options or arguments: ")
+                + String.join(" ", shown);
+        List<String> suggestions = unmatched.getSuggestions().stream().filter(s -> s.startsWith("-")).limit(3).toList();
+        return suggestions.isEmpty() ? message : message + "; did you mean " + String.join(" or ", suggestions) + "?";
+    }
+
+    /**
+     * An argument as it may be shown: an option's name, a setting's key; anything else may be a secret (base64
+     * ends in '=', so "has a '='" does not make it KEY=VALUE).
+     */
+    static String withoutValue(String argument) {
+        int eq = argument.indexOf('=');
+        String name = eq < 0 ? argument : argument.substring(0, eq);
+        if (argument.startsWith("-") || CommonOptions.SETTING_KEY.matcher(name).matches()) {
+            return eq < 0 ? argument : name + "=(value not shown)";
+        }
+        return "(an argument, not shown)";
     }
 
     /** The error as one line: its message (or type, if it has none), line breaks folded. */

@@ -1,12 +1,9 @@
 package io.provhsm.cli;
 
 import io.provhsm.Hsms;
-import io.provhsm.InvalidInputException;
 import io.provhsm.TpmHsm;
-import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -39,16 +36,61 @@ final class TpmCommand implements Runnable {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Blob blob;
 
-        static final class Blob {
+        static final class Blob extends InputOption {
             @Option(names = "--blob", paramLabel = "BASE64", description = "the blob as the service sends it (base64)")
             String base64;
             @Option(names = "--blob-file", paramLabel = "FILE", description = "a file holding the blob, binary or base64")
             Path file;
+
+            @Override
+            String text() {
+                return base64;
+            }
+
+            @Override
+            Path file() {
+                return file;
+            }
+
+            @Override
+            String textOption() {
+                return "--blob";
+            }
+
+            @Override
+            String fileOption() {
+                return "--blob-file";
+            }
+
+            @Override
+            byte[] decode(String text, String source) {
+                return base64(text, source);
+            }
+
+            /** A binary blob starts with a size byte outside the base64 alphabet; text is base64. */
+            @Override
+            byte[] fromFile(byte[] content, String source) {
+                return isBase64Text(content) ? base64(new String(content, StandardCharsets.US_ASCII), source) : content;
+            }
+
+            private static boolean isBase64Text(byte[] content) {
+                if (content.length == 0) {
+                    return false;
+                }
+                for (byte b : content) {
+                    boolean base64 = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')
+                            || b == '+' || b == '/' || b == '=' || b == '\n' || b == '\r' || b == ' ' || b == '\t';
+                    if (!base64) {
+                        return false;
+                    }
+                }
+                return true;
+            }
         }
 
         @Override
         public Integer call() {
-            byte[] bytes = blob.base64 != null ? decode(blob.base64, "--blob") : readFile(blob.file);
+            byte[] bytes = blob.bytes();
             try (TpmHsm tpm = Hsms.openTpm(options.hsmConfig())) {
                 tpm.activateIdentityKey(bytes);
                 new Report().put("registrationId", tpm.registrationId()).put("identityKeyHandle", "0x81000100")
@@ -56,40 +98,6 @@ final class TpmCommand implements Runnable {
                         .print(spec.commandLine().getOut(), options.json());
             }
             return ExitCode.OK;
-        }
-
-        private static byte[] readFile(Path file) {
-            byte[] content;
-            try {
-                content = Files.readAllBytes(file);
-            } catch (IOException e) {
-                throw new InvalidInputException("--blob-file " + file + " cannot be read: " + e.getMessage());
-            }
-            // a binary blob starts with a size byte outside the base64 alphabet; text is base64
-            return isBase64Text(content) ? decode(new String(content, java.nio.charset.StandardCharsets.US_ASCII), "--blob-file " + file)
-                    : content;
-        }
-
-        private static boolean isBase64Text(byte[] content) {
-            if (content.length == 0) {
-                return false;
-            }
-            for (byte b : content) {
-                boolean base64 = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')
-                        || b == '+' || b == '/' || b == '=' || b == '\n' || b == '\r' || b == ' ' || b == '\t';
-                if (!base64) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private static byte[] decode(String text, String source) {
-            try {
-                return Base64.getMimeDecoder().decode(text.strip());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInputException(source + " is not valid base64: " + e.getMessage());
-            }
         }
     }
 }

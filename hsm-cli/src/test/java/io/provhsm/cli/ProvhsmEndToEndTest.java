@@ -152,6 +152,25 @@ class ProvhsmEndToEndTest {
     }
 
     @Test
+    void onlyTheMechanismsAProviderServesUnderItsConfigurationAreUsed() {
+        List<String> settings = List.of("--provider", "configured-subset", "--config", "provhsm.symmetric-key.key=" + k1Base64,
+                "--config", "provhsm.symmetric-key.registration-id=device-0001");
+        List<String> identity = new ArrayList<>(List.of("identity", "--json"));
+        identity.addAll(settings);
+        Result described = ProvhsmProcess.run(identity.toArray(String[]::new));
+        assertEquals(0, described.exitCode(), described::toString);
+        JsonObject json = json(described);
+        assertEquals("SYMMETRIC_KEY", json.get("mechanism").getAsString(), described::toString);
+        assertFalse(json.has("mechanisms"), described::toString);
+
+        List<String> sign = new ArrayList<>(List.of("sign", "--data-hex", messageHex("hello")));
+        sign.addAll(settings);
+        Result signed = ProvhsmProcess.run(sign.toArray(String[]::new));
+        assertEquals(0, signed.exitCode(), signed::toString);
+        assertTrue(signed.out().contains("signature: " + expectedHmacK1("hello")), signed::toString);
+    }
+
+    @Test
     void anUnknownProviderExits3ListingWhatWasFound() {
         String line = assertError(3, ProvhsmProcess.run("identity", "--provider", "no-such-provider"));
         assertTrue(line.startsWith("provhsm: no provider named 'no-such-provider' (provhsm.provider (configuration)); found: "), line);
@@ -183,6 +202,38 @@ class ProvhsmEndToEndTest {
         assertEquals("provhsm: --config 'provhsm.symmetric-key.key' is not KEY=VALUE", line);
         line = assertError(2, ProvhsmProcess.run("identity", "--config", "symmetric-key.key=abc"));
         assertTrue(line.contains("'symmetric-key.key' is not a provhsm setting"), line);
+    }
+
+    @Test
+    void aMistypedOptionNeverEchoesTheSecretAfterIt() {
+        String secret = "c2VjcmV0LWtleS1ub3QtdG8tYmUtcHJpbnRlZA==";
+        String line = assertError(2, ProvhsmProcess.run("identity", "--confg", "provhsm.symmetric-key.key=" + secret));
+        assertEquals("provhsm: unknown options or arguments: --confg provhsm.symmetric-key.key=(value not shown);"
+                + " did you mean --config? (try: provhsm identity --help)", line);
+
+        line = assertError(2, ProvhsmProcess.run("sign", "--data-hex", "00", "--confg=provhsm.symmetric-key.key=" + secret));
+        assertTrue(line.startsWith("provhsm: unknown option or argument: --confg=(value not shown)"), line);
+
+        // a bare argument may be a pasted secret (base64 with '=' padding too): not shown at all
+        line = assertError(2, ProvhsmProcess.run("identity", secret));
+        assertEquals("provhsm: unknown option or argument: (an argument, not shown) (try: provhsm identity --help)", line);
+        line = assertError(2, ProvhsmProcess.run("identity", "--confg", "symmetric-key.key=" + secret));
+        assertTrue(line.contains("--confg (an argument, not shown)") && !line.contains(secret), line);
+        // a command that takes no --config
+        line = assertError(2, ProvhsmProcess.run("dice", "layer", "--input", "x.json", "--config", "provhsm.dice.uds=" + secret));
+        assertTrue(line.contains("--config provhsm.dice.uds=(value not shown)") && !line.contains(secret), line);
+    }
+
+    @Test
+    void aConfigArgumentWithoutKeyNeverEchoesTheValue() {
+        String secret = "c2VjcmV0LWtleS1ub3QtdG8tYmUtcHJpbnRlZA==";
+        String line = assertError(2, ProvhsmProcess.run("identity", "--config", "=" + secret));
+        assertEquals("provhsm: --config takes KEY=VALUE; an argument has no key before '='", line);
+        line = assertError(2, ProvhsmProcess.run("identity", "--config", "not-a-key" + secret.replace("=", "")));
+        assertEquals("provhsm: --config takes KEY=VALUE; an argument has no '=' (not shown)", line);
+        Result verbose = ProvhsmProcess.run("identity", "--config", "=" + secret, "--verbose");
+        assertEquals(2, verbose.exitCode(), verbose::toString);
+        assertFalse(verbose.err().contains(secret), verbose::toString);
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +12,27 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs {@code provhsm} in a fresh JVM on this module's test class path, with a controlled environment. */
+/**
+ * Runs {@code provhsm} in a fresh JVM on this module's test class path, with a controlled environment: no
+ * PROVHSM_* variable inherited, and HOME, XDG_DATA_HOME and user.home in a temporary directory, so no run reads or
+ * writes the real home (the dice UDS, TPM state).
+ */
 final class ProvhsmProcess {
+    /** The home of runs that do not name their own: one per test JVM, under this module's target directory. */
+    private static Path sharedHome;
+
     private ProvhsmProcess() {
+    }
+
+    private static synchronized Path sharedHome() {
+        if (sharedHome == null) {
+            try {
+                sharedHome = Files.createTempDirectory(Files.createDirectories(Path.of("target")).toAbsolutePath(), "provhsm-home-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sharedHome;
     }
 
     /** What one run left behind. */
@@ -34,10 +53,14 @@ final class ProvhsmProcess {
         return path != null && !path.isBlank() ? path : System.getProperty("java.class.path");
     }
 
-    /** {@code provhsm args} with no PROVHSM_* variable inherited, plus {@code environment}; not started yet. */
-    static ProcessBuilder builder(Map<String, String> environment, String... args) {
+    /**
+     * {@code provhsm args} with {@code home} as HOME (its .local/share as XDG_DATA_HOME), no PROVHSM_* variable
+     * inherited, plus {@code environment}; not started yet.
+     */
+    static ProcessBuilder builder(Path home, Map<String, String> environment, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Duser.home=" + home.toAbsolutePath());
         command.add("-Xshare:auto");
         command.add("-XX:TieredStopAtLevel=1"); // short-lived: start fast
         command.add("-cp");
@@ -47,14 +70,21 @@ final class ProvhsmProcess {
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("PROVHSM_") || name.equals("JAVA_TOOL_OPTIONS") || name.equals("_JAVA_OPTIONS"));
+        env.put("HOME", home.toAbsolutePath().toString());
+        env.put("XDG_DATA_HOME", home.toAbsolutePath().resolve(".local").resolve("share").toString());
         env.putAll(environment);
         return builder;
     }
 
-    /** Runs {@code provhsm args} with no PROVHSM_* variable inherited, plus {@code environment}. */
-    static Result run(Map<String, String> environment, String... args) {
+    /** {@link #builder(Path, Map, String...)} in the shared temporary home. */
+    static ProcessBuilder builder(Map<String, String> environment, String... args) {
+        return builder(sharedHome(), environment, args);
+    }
+
+    /** Runs {@code provhsm args} with {@code home} as HOME, plus {@code environment}. */
+    static Result run(Path home, Map<String, String> environment, String... args) {
         try {
-            Process process = builder(environment, args).start();
+            Process process = builder(home, environment, args).start();
             process.getOutputStream().close();
             CompletableFuture<String> out = drain(process.getInputStream());
             CompletableFuture<String> err = drain(process.getErrorStream());
@@ -69,6 +99,11 @@ final class ProvhsmProcess {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** Runs {@code provhsm args} in the shared temporary home, plus {@code environment}. */
+    static Result run(Map<String, String> environment, String... args) {
+        return run(sharedHome(), environment, args);
     }
 
     static Result run(String... args) {

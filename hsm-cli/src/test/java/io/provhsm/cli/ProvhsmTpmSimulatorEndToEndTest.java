@@ -46,7 +46,13 @@ class ProvhsmTpmSimulatorEndToEndTest {
 
     private String[] simulator(String... args) {
         return Stream.concat(Stream.of(args), Stream.of("--provider", "tpm-simulator",
-                "--config", "provhsm.tpm.simulator.state-dir=" + state)).toArray(String[]::new);
+                "--config", "provhsm.tpm.simulator.state-dir=" + state, "--config", "provhsm.tpm.state-dir=" + identityState()))
+                .toArray(String[]::new);
+    }
+
+    /** The identity journal and lock of the TPM, kept out of the user's data directory. */
+    private Path identityState() {
+        return temp.resolve("tpm-identity-state");
     }
 
     private String field(String name) {
@@ -74,7 +80,8 @@ class ProvhsmTpmSimulatorEndToEndTest {
         assertTrue(before.err().contains("no identity key"), before::toString);
 
         // activate blob1 (identity key K1) through the API, as `provhsm tpm activate` would
-        HsmConfig config = HsmConfig.of(Map.of(HsmConfig.PROVIDER, "tpm-simulator", "provhsm.tpm.simulator.state-dir", state.toString()));
+        HsmConfig config = HsmConfig.of(Map.of(HsmConfig.PROVIDER, "tpm-simulator", "provhsm.tpm.simulator.state-dir", state.toString(),
+                "provhsm.tpm.state-dir", identityState().toString()));
         try (TpmHsm tpm = Hsms.openTpm(config)) {
             tpm.activateIdentityKey(Base64.getDecoder().decode(field("blob1_b64")));
         }

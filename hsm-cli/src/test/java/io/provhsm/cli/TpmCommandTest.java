@@ -52,7 +52,8 @@ class TpmCommandTest {
 
     private String[] withTcti(String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
-        all.addAll(List.of("--provider", "tpm", "--config", "provhsm.tpm.tcti=" + swtpm.tcti()));
+        all.addAll(List.of("--provider", "tpm", "--config", "provhsm.tpm.tcti=" + swtpm.tcti(),
+                "--config", "provhsm.tpm.state-dir=" + temp.resolve("tpm-state")));
         return all.toArray(String[]::new);
     }
 
@@ -83,6 +84,15 @@ class TpmCommandTest {
         Result second = provhsm(withTcti("sign", "--data-hex", "68656c6c6f", "--json"));
         assertEquals(vector.getAsJsonObject("expected_hmac_k2").get("hello").getAsString(),
                 JsonParser.parseString(second.out()).getAsJsonObject().get("signature").getAsString());
+    }
+
+    @Test
+    void activationKeepsItsStateInTheConfiguredDirectory() {
+        Result activated = provhsm(withTcti("tpm", "activate", "--blob", vector.get("blob1_b64").getAsString()));
+        assertEquals(0, activated.code(), activated.err());
+        // the per-TPM directory (named by the registration id) holds the replacement lock, owner-only
+        Path tpmDir = temp.resolve("tpm-state").resolve(vector.get("registration_id").getAsString());
+        assertTrue(Files.isDirectory(tpmDir), tpmDir::toString);
     }
 
     @Test

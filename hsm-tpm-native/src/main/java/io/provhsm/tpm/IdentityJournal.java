@@ -1,16 +1,15 @@
 package io.provhsm.tpm;
 
 import io.provhsm.HsmException;
+import io.provhsm.spi.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,8 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * session loads and persists the new key (see {@link TpmDeviceHsm}).
  *
  * <p>File layout: magic {@code PHIDJ001}, u16 length + public area, u16 length + private, SHA-256 of all the
- * preceding bytes (a torn or altered file is detected, not half-used). Written owner-only, to a temporary file
- * that is fsynced and renamed over the journal, then the directory is fsynced.
+ * preceding bytes (a torn or altered file is detected, not half-used). Written owner-only and atomically
+ * ({@link OwnerOnlyFiles#write}: a temporary file fsynced and renamed over the journal, the directory fsynced).
  *
  * <p>Replacements and recoveries run under {@link #lock()}: a lock file locked by the OS (released if the
  * process dies), plus an in-process lock, so a second session on the same TPM (another process, or a copy of
@@ -72,36 +71,14 @@ final class IdentityJournal {
     /** Writes (or atomically replaces) the journal; when this returns the journal is on disk. */
     void write(byte[] publicArea, byte[] privatePart) {
         byte[] content = encode(publicArea, privatePart);
-        Path temporary = null;
         try {
             createOwnerOnlyDirectory();
-            temporary = Files.createTempFile(dir, "." + FILE_NAME, ".tmp", ownerOnly("rw-------"));
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temporary = null;
-            syncDirectory();
+            OwnerOnlyFiles.write(file, content, OwnerOnlyFiles.IfExists.REPLACE);
         } catch (IOException e) {
             throw new HsmException("cannot write the identity replacement journal " + file + ": " + describe(e)
                     + "; without it the identity at 0x81000100 is not replaced. Nothing was changed.", e);
         } finally {
             Arrays.fill(content, (byte) 0);
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // an owner-only leftover; the journal itself is complete or absent
-                }
-            }
         }
     }
 
@@ -141,7 +118,7 @@ final class IdentityJournal {
     void delete() {
         try {
             Files.deleteIfExists(file);
-            syncDirectory();
+            OwnerOnlyFiles.syncDirectory(dir);
         } catch (IOException e) {
             throw new HsmException("cannot delete the identity replacement journal " + file + ": " + describe(e), e);
         }
@@ -226,20 +203,10 @@ final class IdentityJournal {
     }
 
     private void createOwnerOnlyDirectory() throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, ownerOnly("rwx------"));
-        }
+        OwnerOnlyFiles.createDirectories(dir);
+        // also an existing one: the journal holds a wrapped key and the lock must not be taken by others
         if (posix()) {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        }
-    }
-
-    /** Makes the rename or deletion durable (POSIX); where a directory cannot be opened the file itself was forced. */
-    private void syncDirectory() {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Windows cannot open directories; NTFS renames are journaled by the file system
         }
     }
 

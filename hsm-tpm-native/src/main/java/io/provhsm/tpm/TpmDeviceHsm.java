@@ -6,6 +6,7 @@ import io.provhsm.InvalidInputException;
 import io.provhsm.TpmHsm;
 import io.provhsm.dps.ActivationBlob;
 import io.provhsm.dps.RegistrationIds;
+import io.provhsm.spi.HsmConfig;
 import io.provhsm.tpm.transport.TpmTransport;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -73,7 +74,7 @@ public final class TpmDeviceHsm implements TpmHsm {
         this.storageRootKey = ensurePrimary(TpmKeyTemplates.SRK_HANDLE, "storage root key", TPM_RH.OWNER,
                 TpmKeyTemplates.storageRootKey());
         this.registrationId = RegistrationIds.fromEndorsementKey(endorsementKey);
-        this.journal = new IdentityJournal((stateDir != null ? stateDir : TpmSettings.defaultStateDir()).resolve(registrationId));
+        this.journal = new IdentityJournal((stateDir != null ? stateDir : TpmSettings.stateDir(HsmConfig.fromEnvironment())).resolve(registrationId));
         if (journal.exists()) {
             finishInterruptedReplacement();
         }

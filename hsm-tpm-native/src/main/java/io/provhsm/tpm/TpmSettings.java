@@ -24,10 +24,10 @@ public final class TpmSettings {
     public static final String TIMEOUT_MILLIS = "provhsm.tpm.timeout-ms";
     /**
      * Where the providers keep per-TPM state (the identity replacement journal), in a subdirectory named by the
-     * EK's registration id; by default {@code provhsm/tpm} under the user's data directory.
+     * EK's registration id; by default {@code tpm} in provhsm's user data directory ({@link HsmConfig#userDataDirectory()}).
      */
     public static final String STATE_DIR = "provhsm.tpm.state-dir";
-    /** Where {@code tpm-simulator} keeps the simulator's state; by default under the user's data directory. */
+    /** Where {@code tpm-simulator} keeps the simulator's state; by default {@code tpm-simulator} in provhsm's user data directory. */
     public static final String SIMULATOR_STATE_DIR = "provhsm.tpm.simulator.state-dir";
     /** How {@code tpm-simulator} talks to its simulator: {@code tcp} (default) or {@code tcti}. */
     public static final String SIMULATOR_TRANSPORT = "provhsm.tpm.simulator.transport";
@@ -66,32 +66,14 @@ public final class TpmSettings {
         };
     }
 
-    /** The base of the per-TPM state directories: the setting, else {@code provhsm/tpm} under the user's data directory. */
+    /** The base of the per-TPM state directories: the setting, else {@code tpm} in provhsm's user data directory. */
     static Path stateDir(HsmConfig config) {
-        return config.path(STATE_DIR).orElseGet(TpmSettings::defaultStateDir);
+        return config.path(STATE_DIR).orElseGet(() -> config.userDataDirectory().resolve("tpm"));
     }
 
-    static Path defaultStateDir() {
-        return userDataDirectory().resolve("provhsm").resolve("tpm");
-    }
-
-    /** The simulator state directory: the setting, else {@code provhsm/tpm-simulator} under the user's data directory. */
+    /** The simulator state directory: the setting, else {@code tpm-simulator} in provhsm's user data directory. */
     static Path simulatorStateDir(HsmConfig config) {
-        return config.path(SIMULATOR_STATE_DIR).orElseGet(() -> userDataDirectory().resolve("provhsm").resolve("tpm-simulator"));
-    }
-
-    /** XDG_DATA_HOME or ~/.local/share on Linux, %LOCALAPPDATA% on Windows, ~/Library/Application Support on macOS. */
-    static Path userDataDirectory() {
-        Path home = Path.of(System.getProperty("user.home"));
-        if (Platform.isWindows()) {
-            String local = System.getenv("LOCALAPPDATA");
-            return local != null && !local.isBlank() ? Path.of(local) : home.resolve("AppData").resolve("Local");
-        }
-        if (Platform.isMac()) {
-            return home.resolve("Library").resolve("Application Support");
-        }
-        String xdg = System.getenv("XDG_DATA_HOME");
-        return xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".local").resolve("share");
+        return config.path(SIMULATOR_STATE_DIR).orElseGet(() -> config.userDataDirectory().resolve("tpm-simulator"));
     }
 
     /** Whether a TPM device node exists where the default TCTI looks. */

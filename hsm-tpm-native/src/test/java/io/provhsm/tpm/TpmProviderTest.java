@@ -19,6 +19,7 @@ import io.provhsm.tpm.transport.TctiTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,14 +107,18 @@ class TpmProviderTest {
     void theSimulatorStateLivesUnderTheUsersDataDirectoryUnlessSet() {
         Path dir = TpmSettings.simulatorStateDir(HsmConfig.of(Map.of()));
         assertTrue(dir.endsWith(Path.of("provhsm", "tpm-simulator")), dir.toString());
-        assertTrue(dir.startsWith(TpmSettings.userDataDirectory()));
+        assertEquals(HsmConfig.of(Map.of()).userDataDirectory().resolve("tpm-simulator"), dir);
         assertEquals(Path.of("/x/y"), TpmSettings.simulatorStateDir(HsmConfig.of(Map.of(TpmSettings.SIMULATOR_STATE_DIR, "/x/y"))));
     }
 
     @Test
     void theIdentityJournalLivesUnderTheUsersDataDirectoryUnlessSet() {
         Path dir = TpmSettings.stateDir(HsmConfig.of(Map.of()));
-        assertEquals(TpmSettings.userDataDirectory().resolve("provhsm").resolve("tpm"), dir);
+        assertEquals(HsmConfig.of(Map.of()).userDataDirectory().resolve("tpm"), dir);
+        Properties linux = new Properties();
+        linux.setProperty("os.name", "Linux");
+        assertEquals(Path.of("/data/provhsm/tpm"),
+                TpmSettings.stateDir(HsmConfig.from(Map.of(), linux, Map.of("XDG_DATA_HOME", "/data", "HOME", "/home/u"))));
         assertEquals(Path.of("/x/y"), TpmSettings.stateDir(HsmConfig.of(Map.of(TpmSettings.STATE_DIR, "/x/y"))));
     }
 }

@@ -74,7 +74,7 @@ final class DiceSettings {
             if (uds.isPresent() && udsFile.isPresent()) {
                 throw new HsmConfigException("set either " + UDS + " or " + UDS_FILE + ", not both");
             }
-            Path dataDir = config.path(DATA_DIR).orElseGet(DiceSettings::defaultDataDirectory);
+            Path dataDir = config.path(DATA_DIR).orElseGet(config::userDataDirectory);
             DiceInputs firmware = DiceSettings.firmware(config);
             Optional<byte[]> signerSecret = config.hex(SIGNER_SECRET);
             signerSecret.ifPresent(secret -> {
@@ -178,18 +178,5 @@ final class DiceSettings {
         byte[] out = new byte[64];
         digest.doFinal(out, 0);
         return out;
-    }
-
-    /** $XDG_DATA_HOME/provhsm, else %LOCALAPPDATA%\provhsm on Windows, else ~/.local/share/provhsm. */
-    static Path defaultDataDirectory() {
-        String xdg = System.getenv("XDG_DATA_HOME");
-        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
-            return Path.of(xdg, "provhsm");
-        }
-        String localAppData = System.getenv("LOCALAPPDATA");
-        if (localAppData != null && !localAppData.isBlank() && System.getProperty("os.name", "").startsWith("Windows")) {
-            return Path.of(localAppData, "provhsm");
-        }
-        return Path.of(System.getProperty("user.home"), ".local", "share", "provhsm");
     }
 }

@@ -1,24 +1,16 @@
 package io.provhsm.dice;
 
 import io.provhsm.HsmConfigException;
+import io.provhsm.spi.OwnerOnlyFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.Set;
 
 /**
  * A 32-byte secret (the UDS, the signer secret) kept in a file only its owner can access. Created once, atomically
@@ -27,9 +19,6 @@ import java.util.Set;
  */
 final class SecretFile {
     static final int SIZE = 32;
-    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private SecretFile() {
     }
@@ -40,7 +29,7 @@ final class SecretFile {
      * @param what names the secret and its setting in messages, e.g. "UDS file (provhsm.dice.uds-file)"
      */
     static byte[] read(Path file, String what) {
-        checkOwnerOnly(file, what);
+        OwnerOnlyFiles.requireOwnerOnly(file, what);
         byte[] content;
         try {
             content = Files.readAllBytes(file);
@@ -82,80 +71,16 @@ final class SecretFile {
     }
 
     private static void create(Path file, String what, SecureRandom random) {
-        Path dir = file.toAbsolutePath().getParent();
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         byte[] secret = new byte[SIZE];
-        Path temporary = null;
         try {
-            if (posix) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                temporary = Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } else {
-                Files.createDirectories(dir);
-                temporary = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            }
             random.nextBytes(secret);
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(secret);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                // link() fails if the target exists: a secret created meanwhile by another process is kept
-                Files.createLink(file, temporary);
-            } catch (FileAlreadyExistsException raced) {
-                // the other process's secret wins; ours is discarded
-            } catch (UnsupportedOperationException | IOException noHardLinks) {
-                try {
-                    Files.move(temporary, file);
-                } catch (FileAlreadyExistsException raced) {
-                    // as above
-                }
-            }
-            syncDirectory(dir);
+            // a secret created meanwhile by another process is kept; ours is discarded
+            OwnerOnlyFiles.write(file, secret, OwnerOnlyFiles.IfExists.KEEP);
         } catch (IOException e) {
             throw new HsmConfigException("cannot create " + what + " " + file + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
         } finally {
             Arrays.fill(secret, (byte) 0);
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // a leftover owner-only temporary file; the secret itself is complete or absent
-                }
-            }
-        }
-    }
-
-    /** Makes the new directory entry durable (POSIX); best effort where directories cannot be opened. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // not supported on this platform: the file itself was forced
-        }
-    }
-
-    private static void checkOwnerOnly(Path file, String what) {
-        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-        if (view == null) {
-            return;
-        }
-        Set<PosixFilePermission> permissions;
-        try {
-            permissions = view.readAttributes().permissions();
-        } catch (NoSuchFileException e) {
-            throw new HsmConfigException(what + " " + file + " does not exist");
-        } catch (IOException e) {
-            throw new HsmConfigException(what + " " + file + " cannot be read: " + e.getClass().getSimpleName());
-        }
-        if (permissions.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
-            throw new HsmConfigException(what + " " + file + " is accessible by group or others ("
-                    + PosixFilePermissions.toString(permissions) + "); a device secret must be owner-only: chmod 600 " + file);
         }
     }
 }

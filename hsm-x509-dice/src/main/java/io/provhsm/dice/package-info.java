@@ -17,8 +17,9 @@
  *   <tr><td>{@code provhsm.dice.uds}</td><td>the UDS, 32 bytes of hex</td></tr>
  *   <tr><td>{@code provhsm.dice.uds-file}</td><td>a file holding it (32 raw bytes or 64 hex digits, owner-only)</td></tr>
  *   <tr><td>{@code provhsm.dice.data-dir}</td><td>where the default UDS ({@code dice-uds}) and signer secret
- *       ({@code dice-signer}) files are created on first use; default {@code $XDG_DATA_HOME/provhsm} or
- *       {@code ~/.local/share/provhsm}</td></tr>
+ *       ({@code dice-signer}) files are created on first use; default provhsm's user data directory,
+ *       {@link io.provhsm.spi.HsmConfig#userDataDirectory()} ({@code $XDG_DATA_HOME/provhsm} or
+ *       {@code ~/.local/share/provhsm} on Linux)</td></tr>
  *   <tr><td>{@code provhsm.dice.code-hash} / {@code provhsm.dice.firmware-file}</td><td>the code measurement: 64 bytes
  *       of hex, or the SHA-512 of a file (default zero)</td></tr>
  *   <tr><td>{@code provhsm.dice.code-descriptor}, {@code provhsm.dice.config-value} (64 bytes) or

@@ -1,0 +1,83 @@
+package io.provhsm.cli;
+
+import io.provhsm.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Input bytes given either as text on the command line or as a file: the one way commands read them. A command
+ * declares an exclusive {@code @ArgGroup} subclass with its two {@code @Option}s (their names are the command's)
+ * and says how the text is encoded; errors name the option, the file and what is wrong.
+ */
+abstract class InputOption {
+    /** Larger inputs are not what a signature, a SAS token or an activation blob needs: refuse rather than fill memory. */
+    static final long MAX_BYTES = 16 * 1024 * 1024;
+
+    /** The text given on the command line, or null. */
+    abstract String text();
+
+    /** The file given, or null. */
+    abstract Path file();
+
+    /** The option names, for messages: e.g. "--data-hex" and "--data-file". */
+    abstract String textOption();
+
+    abstract String fileOption();
+
+    /** The text's bytes (e.g. hex or base64). */
+    abstract byte[] decode(String text, String source);
+
+    /** A file's bytes as the command takes them; by default raw. */
+    byte[] fromFile(byte[] content, String source) {
+        return content;
+    }
+
+    /** The input. */
+    final byte[] bytes() {
+        if (text() != null) {
+            return decode(text(), textOption());
+        }
+        Path file = file();
+        String source = fileOption() + " " + file;
+        try {
+            if (Files.isDirectory(file)) {
+                throw new InvalidInputException(source + " is a directory");
+            }
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new InvalidInputException(source + " is " + size + " bytes; at most " + MAX_BYTES);
+            }
+            return fromFile(Files.readAllBytes(file), source);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(source + " does not exist");
+        } catch (AccessDeniedException e) {
+            throw new InvalidInputException(source + " cannot be read: permission denied");
+        } catch (IOException e) {
+            throw new InvalidInputException(source + " cannot be read: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+    }
+
+    /** Hex, two digits per byte; the message gives the length, not the text. */
+    static byte[] hex(String text, String source) {
+        try {
+            return HexFormat.of().parseHex(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(source + " is not hex (" + text.strip().length() + " characters; two hex digits per byte)");
+        }
+    }
+
+    /** Base64 (line breaks allowed). */
+    static byte[] base64(String text, String source) {
+        try {
+            return Base64.getMimeDecoder().decode(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(source + " is not valid base64: " + e.getMessage());
+        }
+    }
+}
