@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.provhsm.InvalidInputException;
-import io.provhsm.Vectors;
+import io.provhsm.testing.TestVectors;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
@@ -25,7 +25,7 @@ class ActivationBlobTest {
     @Test
     void sharedBlobsParseAndReEncodeByteIdentical() {
         for (String name : new String[] {"blob1_b64", "blob2_b64"}) {
-            byte[] wire = Vectors.tpmBase64(name);
+            byte[] wire = TestVectors.tpmBase64(name);
             ActivationBlob blob = ActivationBlob.parse(wire);
             assertArrayEquals(wire, blob.encode(), name);
             assertEquals(256, blob.encryptedSecret().length, name + " EK-encrypted seed (RSA-2048)");
@@ -36,13 +36,13 @@ class ActivationBlobTest {
             assertEquals(blob.identityPublic().length, ByteBuffer.wrap(tpm2b).getShort() & 0xffff);
             assertArrayEquals(blob.identityPublic(), Arrays.copyOfRange(tpm2b, 2, tpm2b.length));
         }
-        assertEquals(766, Vectors.tpmBase64("blob1_b64").length);
-        assertEquals(798, Vectors.tpmBase64("blob2_b64").length);
+        assertEquals(766, TestVectors.tpmBase64("blob1_b64").length);
+        assertEquals(798, TestVectors.tpmBase64("blob2_b64").length);
     }
 
     @Test
     void everyTruncationOfASharedBlobIsRejected() {
-        byte[] wire = Vectors.tpmBase64("blob1_b64");
+        byte[] wire = TestVectors.tpmBase64("blob1_b64");
         for (int length = 0; length < wire.length; length++) {
             byte[] truncated = Arrays.copyOf(wire, length);
             assertThrows(InvalidInputException.class, () -> ActivationBlob.parse(truncated), "truncated to " + length);
@@ -51,7 +51,7 @@ class ActivationBlobTest {
 
     @Test
     void errorsNameTheFieldAndOffset() {
-        byte[] wire = Vectors.tpmBase64("blob1_b64");
+        byte[] wire = TestVectors.tpmBase64("blob1_b64");
         assertEquals("activation blob has 1 trailing bytes after encryptedData (offset 766)",
                 message(Arrays.copyOf(wire, wire.length + 1)));
         assertEquals("activation blob ends before the size of encryptedData (offset 764, 0 bytes left)",
@@ -89,7 +89,7 @@ class ActivationBlobTest {
 
     @Test
     void accessorsAndConstructorCopy() {
-        byte[] wire = Vectors.tpmBase64("blob1_b64");
+        byte[] wire = TestVectors.tpmBase64("blob1_b64");
         ActivationBlob blob = ActivationBlob.parse(wire);
         blob.credentialBlob()[5] ^= 1;
         blob.encryptedSecret()[0] ^= 1;

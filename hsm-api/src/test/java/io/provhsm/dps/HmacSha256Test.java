@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.provhsm.InvalidInputException;
-import io.provhsm.Vectors;
+import io.provhsm.testing.TestVectors;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
@@ -21,9 +21,9 @@ class HmacSha256Test {
     @Test
     void theTpmIdentityKeysGiveTheHmacsTheTpmComputed() {
         for (String key : new String[] {"k1", "k2"}) {
-            byte[] k = Vectors.tpmHex(key + "_hex");
+            byte[] k = TestVectors.tpmHex(key + "_hex");
             for (String message : new String[] {"empty", "hello", "dps_sas_payload", "seq3000"}) {
-                assertArrayEquals(Vectors.expectedHmac(key, message), HmacSha256.compute(k, Vectors.message(message)),
+                assertArrayEquals(TestVectors.tpmExpectedHmac(key, message), HmacSha256.compute(k, TestVectors.tpmMessage(message)),
                         key + " over " + message);
             }
         }
@@ -31,11 +31,11 @@ class HmacSha256Test {
 
     @Test
     void severalPartsAreMacedAsTheirConcatenation() {
-        byte[] key = Vectors.tpmHex("k1_hex");
-        byte[] hello = Vectors.message("hello");
-        assertArrayEquals(Vectors.expectedHmac("k1", "hello"),
+        byte[] key = TestVectors.tpmHex("k1_hex");
+        byte[] hello = TestVectors.tpmMessage("hello");
+        assertArrayEquals(TestVectors.tpmExpectedHmac("k1", "hello"),
                 HmacSha256.compute(key, java.util.Arrays.copyOf(hello, 2), java.util.Arrays.copyOfRange(hello, 2, 5), new byte[0]));
-        assertArrayEquals(Vectors.expectedHmac("k1", "empty"), HmacSha256.compute(key));
+        assertArrayEquals(TestVectors.tpmExpectedHmac("k1", "empty"), HmacSha256.compute(key));
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.provhsm.InvalidInputException;
-import io.provhsm.Vectors;
+import io.provhsm.testing.TestVectors;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +14,9 @@ class RegistrationIdsTest {
 
     @Test
     void theSharedEndorsementKeyGivesTheRegistrationIdTheCSdkComputed() {
-        byte[] ek = Vectors.tpmBase64("ek_b64");
+        byte[] ek = TestVectors.tpmBase64("ek_b64");
         assertEquals(316, ek.length);
-        String expected = Vectors.tpm().get("registration_id").getAsString();
+        String expected = TestVectors.tpm().get("registration_id").getAsString();
         assertEquals(expected, RegistrationIds.fromEndorsementKey(ek));
         assertEquals(52, expected.length());
         assertTrue(RegistrationIds.isValid(expected));

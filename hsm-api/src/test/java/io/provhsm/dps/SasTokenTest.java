@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.provhsm.InvalidInputException;
-import io.provhsm.Vectors;
+import io.provhsm.testing.TestVectors;
 import io.provhsm.dps.SasToken.ResourceEncoding;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ class SasTokenTest {
     private static final long EXPIRY = 1_700_000_000L;
 
     private static byte[] k1() {
-        return Vectors.tpmHex("k1_hex");
+        return TestVectors.tpmHex("k1_hex");
     }
 
     private static Function<byte[], byte[]> signer(byte[] key) {
@@ -49,8 +49,8 @@ class SasTokenTest {
     void javaStyleTokenSignsTheResourceAsIsAndMatchesTheTpmVector() {
         SasToken token = SasToken.sign(RESOURCE, EXPIRY, SasToken.REGISTRATION_KEY_NAME, ResourceEncoding.AS_IS, signer(k1()));
         // the vector's dps_sas_payload is exactly this string-to-sign, HMACed by the TPM with K1
-        assertArrayEquals(Vectors.message("dps_sas_payload"), SasToken.stringToSign(RESOURCE, EXPIRY));
-        byte[] expected = Vectors.expectedHmac("k1", "dps_sas_payload");
+        assertArrayEquals(TestVectors.tpmMessage("dps_sas_payload"), SasToken.stringToSign(RESOURCE, EXPIRY));
+        byte[] expected = TestVectors.tpmExpectedHmac("k1", "dps_sas_payload");
         assertArrayEquals(expected, token.signature());
         String sig = URLEncoder.encode(Base64.getEncoder().encodeToString(expected), StandardCharsets.UTF_8);
         assertEquals("SharedAccessSignature sr=" + RESOURCE + "&sig=" + sig + "&se=1700000000&skn=registration", token.value());
@@ -81,7 +81,7 @@ class SasTokenTest {
             assertTrue(token.signatureMatches(signer(key)), sr);
             assertTrue(token.verify(signer(key), EXPIRY - 1), sr);
             assertFalse(token.verify(signer(key), EXPIRY), "expired at its expiry second");
-            assertFalse(token.verify(signer(Vectors.tpmHex("k2_hex")), EXPIRY - 1), "another key");
+            assertFalse(token.verify(signer(TestVectors.tpmHex("k2_hex")), EXPIRY - 1), "another key");
         }
     }
 
@@ -237,6 +237,6 @@ class SasTokenTest {
     void signatureHexOfTheVectorIsStable() {
         // guards the vector itself: the TPM's HMAC of the SAS payload under K1
         assertEquals("bb576b29be264c8642141001eb8c216b34d45f2b9ef1074894184fcc526e92a2",
-                HexFormat.of().formatHex(Vectors.expectedHmac("k1", "dps_sas_payload")));
+                HexFormat.of().formatHex(TestVectors.tpmExpectedHmac("k1", "dps_sas_payload")));
     }
 }

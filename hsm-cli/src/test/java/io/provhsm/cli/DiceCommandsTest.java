@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.provhsm.Pem;
+import io.provhsm.testing.RiotVector;
+import io.provhsm.testing.TestVectors;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -30,16 +32,12 @@ class DiceCommandsTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    static Path shared() {
-        return Path.of(System.getProperty("provhsm.shared.dir", "../../shared"));
-    }
-
     @Test
     void layerReproducesTheOpenDiceVector() throws Exception {
-        Path vector = shared().resolve("vectors/open-dice/p256_zero_input.json");
-        JsonObject expected = JsonParser.parseString(Files.readString(vector)).getAsJsonObject().getAsJsonObject("expected");
+        Path vector = TestVectors.openDicePath("p256_zero_input.json");
+        JsonObject expected = TestVectors.openDice("p256_zero_input.json").getAsJsonObject("expected");
         // the inputs object alone, as the issue specifies the file
-        JsonObject inputs = JsonParser.parseString(Files.readString(vector)).getAsJsonObject().getAsJsonObject("inputs");
+        JsonObject inputs = TestVectors.openDice("p256_zero_input.json").getAsJsonObject("inputs");
         Path input = Files.writeString(dir.resolve("inputs.json"), inputs.toString());
 
         Run run = provhsm("dice", "layer", "--input", input.toString());
@@ -85,18 +83,18 @@ class DiceCommandsTest {
 
     @Test
     void identityWithTheRiotProfileShowsTheCEmulatorsCertificates() throws Exception {
-        String vector = Files.readString(shared().resolve("vectors/riot/edge_alias_cert_sig_r_short31.txt"));
+        RiotVector vector = TestVectors.riot("edge_alias_cert_sig_r_short31.txt");
         Run run = provhsm("identity", "--provider", "dice", "--config", "provhsm.dice.profile=riot",
-                "--config", "provhsm.dice.uds=" + value(vector, "uds"),
-                "--config", "provhsm.dice.measurement=" + value(vector, "measurement"),
-                "--config", "provhsm.dice.fwid=" + value(vector, "fwid"), "--json");
+                "--config", "provhsm.dice.uds=" + vector.value("uds"),
+                "--config", "provhsm.dice.measurement=" + vector.value("measurement"),
+                "--config", "provhsm.dice.fwid=" + vector.value("fwid"), "--json");
         assertEquals(0, run.exitCode(), run.err());
         JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
-        assertEquals(Pem.decode("CERTIFICATE", section(vector, "----- alias_cert -----")).get(0).length,
+        assertEquals(Pem.decode("CERTIFICATE", vector.section("alias_cert")).get(0).length,
                 Pem.decode("CERTIFICATE", json.getAsJsonArray("certificateChain").get(0).getAsString()).get(0).length);
-        assertEquals(Pem.certificates(section(vector, "----- alias_cert -----")).get(0),
+        assertEquals(Pem.certificates(vector.section("alias_cert")).get(0),
                 Pem.certificates(json.getAsJsonArray("certificateChain").get(0).getAsString()).get(0));
-        assertEquals(Pem.certificates(section(vector, "----- root_cert")).get(0),
+        assertEquals(Pem.certificates(vector.section("root_cert")).get(0),
                 Pem.certificates(json.get("rootCertificate").getAsString()).get(0));
         assertEquals("riot-device-cert", json.get("registrationId").getAsString());
     }
@@ -107,15 +105,5 @@ class DiceCommandsTest {
                 "--config", "provhsm.dice.data-dir=" + dir.resolve("data"));
         assertEquals(ExitCode.USAGE, run.exitCode());
         assertTrue(run.err().contains("provhsm.dice.profile"), run.err());
-    }
-
-    private static String value(String text, String key) {
-        return text.lines().filter(l -> l.startsWith(key + "=")).findFirst().orElseThrow().substring(key.length() + 1);
-    }
-
-    private static String section(String text, String header) {
-        int start = text.indexOf(header);
-        int end = text.indexOf("-----END CERTIFICATE-----", start);
-        return text.substring(start, end + "-----END CERTIFICATE-----".length()) + "\n";
     }
 }

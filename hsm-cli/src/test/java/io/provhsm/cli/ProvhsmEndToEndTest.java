@@ -8,6 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.provhsm.cli.ProvhsmProcess.Result;
+import io.provhsm.testing.TestVectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,25 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
  * so its signatures must equal the HMACs the TPM computed with that key.
  */
 class ProvhsmEndToEndTest {
-    private static JsonObject vector;
-    private static String k1Base64;
+    private static final String k1Base64 = Base64.getEncoder().encodeToString(TestVectors.tpmHex("k1_hex"));
 
     @TempDir
     static Path temp;
 
-    @BeforeAll
-    static void loadVectors() throws IOException {
-        Path file = Path.of(System.getProperty("provhsm.shared.dir"), "vectors/tpm/vector.json");
-        vector = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-        k1Base64 = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(vector.get("k1_hex").getAsString()));
-    }
-
     private static String expectedHmacK1(String message) {
-        return vector.getAsJsonObject("expected_hmac_k1").get(message).getAsString();
+        return HexFormat.of().formatHex(TestVectors.tpmExpectedHmac("k1", message));
     }
 
     private static String messageHex(String message) {
-        return vector.getAsJsonObject("messages").get(message).getAsString();
+        return HexFormat.of().formatHex(TestVectors.tpmMessage(message));
     }
 
     /** provhsm with the symmetric-key provider configured through --config. */

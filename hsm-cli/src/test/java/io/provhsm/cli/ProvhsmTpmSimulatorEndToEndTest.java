@@ -9,6 +9,7 @@ import io.provhsm.Hsms;
 import io.provhsm.TpmHsm;
 import io.provhsm.cli.ProvhsmProcess.Result;
 import io.provhsm.spi.HsmConfig;
+import io.provhsm.testing.TestVectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * copy of the shared TPM state whose EK, SRK and registration id the C SDK recorded.
  */
 class ProvhsmTpmSimulatorEndToEndTest {
-    private static final Path SHARED = Path.of(System.getProperty("provhsm.shared.dir"), "vectors/tpm");
-    private JsonObject vector;
     private Path state;
 
     @TempDir
@@ -35,9 +34,8 @@ class ProvhsmTpmSimulatorEndToEndTest {
 
     @BeforeEach
     void copyPristineState() throws IOException {
-        vector = JsonParser.parseString(Files.readString(SHARED.resolve("vector.json"))).getAsJsonObject();
         state = Files.createDirectories(temp.resolve("swtpm-state"));
-        try (Stream<Path> files = Files.list(SHARED.resolve("swtpm-state"))) {
+        try (Stream<Path> files = Files.list(TestVectors.tpmSwtpmState())) {
             for (Path file : files.toList()) {
                 Files.write(state.resolve(file.getFileName()), Files.readAllBytes(file));
             }
@@ -55,8 +53,8 @@ class ProvhsmTpmSimulatorEndToEndTest {
         return temp.resolve("tpm-identity-state");
     }
 
-    private String field(String name) {
-        return vector.get(name).getAsString();
+    private static String field(String name) {
+        return TestVectors.tpmString(name);
     }
 
     @Test
@@ -86,7 +84,7 @@ class ProvhsmTpmSimulatorEndToEndTest {
             tpm.activateIdentityKey(Base64.getDecoder().decode(field("blob1_b64")));
         }
 
-        JsonObject expected = vector.getAsJsonObject("expected_hmac_k1");
+        JsonObject expected = TestVectors.tpm().getAsJsonObject("expected_hmac_k1");
         Result hello = ProvhsmProcess.run(simulator("sign", "--data-hex", "68656c6c6f", "--json"));
         assertEquals(0, hello.exitCode(), hello::toString);
         JsonObject signed = JsonParser.parseString(hello.out()).getAsJsonObject();
@@ -94,7 +92,7 @@ class ProvhsmTpmSimulatorEndToEndTest {
         assertEquals(field("registration_id"), signed.get("registrationId").getAsString());
 
         Path data = temp.resolve("seq3000.bin");
-        Files.write(data, HexFormat.of().parseHex(vector.getAsJsonObject("messages").get("seq3000").getAsString()));
+        Files.write(data, HexFormat.of().parseHex(TestVectors.tpm().getAsJsonObject("messages").get("seq3000").getAsString()));
         Result sequence = ProvhsmProcess.run(simulator("sign", "--data-file", data.toString(), "--mechanism", "TPM"));
         assertEquals(0, sequence.exitCode(), sequence::toString);
         assertEquals(List.of("provider: tpm-simulator", "mechanism: TPM", "registrationId: " + field("registration_id"),

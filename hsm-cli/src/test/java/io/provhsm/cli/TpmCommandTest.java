@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.provhsm.testing.TestVectors;
 import io.provhsm.tpm.sim.Swtpm;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,20 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code provhsm identity / tpm activate / sign} end to end against swtpm on a copy of the shared vectors' state. */
 class TpmCommandTest {
-    private static final Path VECTORS = Path.of(System.getProperty("provhsm.shared.dir", "../../shared"), "vectors", "tpm");
-
     @TempDir
     Path temp;
     private Swtpm swtpm;
-    private JsonObject vector;
 
     record Result(int code, String out, String err) {
     }
 
     @BeforeEach
     void start() throws IOException {
-        vector = JsonParser.parseString(Files.readString(VECTORS.resolve("vector.json"))).getAsJsonObject();
-        swtpm = Swtpm.start(Swtpm.copyState(VECTORS.resolve("swtpm-state"), temp.resolve("state")));
+        swtpm = Swtpm.start(Swtpm.copyState(TestVectors.tpmSwtpmState(), temp.resolve("state")));
     }
 
     @AfterEach
@@ -62,42 +59,42 @@ class TpmCommandTest {
         Result result = provhsm(withTcti("identity", "--json"));
         assertEquals(0, result.code(), result.err());
         JsonObject json = JsonParser.parseString(result.out()).getAsJsonObject();
-        assertEquals(vector.get("registration_id").getAsString(), json.get("registrationId").getAsString());
-        assertEquals(vector.get("ek_b64").getAsString(), json.get("endorsementKey").getAsString());
-        assertEquals(vector.get("srk_b64").getAsString(), json.get("storageRootKey").getAsString());
+        assertEquals(TestVectors.tpmString("registration_id"), json.get("registrationId").getAsString());
+        assertEquals(TestVectors.tpmString("ek_b64"), json.get("endorsementKey").getAsString());
+        assertEquals(TestVectors.tpmString("srk_b64"), json.get("storageRootKey").getAsString());
     }
 
     @Test
     void activateThenSignGivesTheKnownHmacs() throws IOException {
-        Result activated = provhsm(withTcti("tpm", "activate", "--blob", vector.get("blob1_b64").getAsString(), "--json"));
+        Result activated = provhsm(withTcti("tpm", "activate", "--blob", TestVectors.tpmString("blob1_b64"), "--json"));
         assertEquals(0, activated.code(), activated.err());
         assertTrue(activated.out().contains("0x81000100"), activated.out());
         Result signed = provhsm(withTcti("sign", "--data-hex", "68656c6c6f", "--json"));
         assertEquals(0, signed.code(), signed.err());
-        assertEquals(vector.getAsJsonObject("expected_hmac_k1").get("hello").getAsString(),
+        assertEquals(TestVectors.tpm().getAsJsonObject("expected_hmac_k1").get("hello").getAsString(),
                 JsonParser.parseString(signed.out()).getAsJsonObject().get("signature").getAsString());
 
         // a binary blob file replaces the key
         Path file = temp.resolve("blob2.bin");
-        Files.write(file, Base64.getDecoder().decode(vector.get("blob2_b64").getAsString()));
+        Files.write(file, Base64.getDecoder().decode(TestVectors.tpmString("blob2_b64")));
         assertEquals(0, provhsm(withTcti("tpm", "activate", "--blob-file", file.toString())).code());
         Result second = provhsm(withTcti("sign", "--data-hex", "68656c6c6f", "--json"));
-        assertEquals(vector.getAsJsonObject("expected_hmac_k2").get("hello").getAsString(),
+        assertEquals(TestVectors.tpm().getAsJsonObject("expected_hmac_k2").get("hello").getAsString(),
                 JsonParser.parseString(second.out()).getAsJsonObject().get("signature").getAsString());
     }
 
     @Test
     void activationKeepsItsStateInTheConfiguredDirectory() {
-        Result activated = provhsm(withTcti("tpm", "activate", "--blob", vector.get("blob1_b64").getAsString()));
+        Result activated = provhsm(withTcti("tpm", "activate", "--blob", TestVectors.tpmString("blob1_b64")));
         assertEquals(0, activated.code(), activated.err());
         // the per-TPM directory (named by the registration id) holds the replacement lock, owner-only
-        Path tpmDir = temp.resolve("tpm-state").resolve(vector.get("registration_id").getAsString());
+        Path tpmDir = temp.resolve("tpm-state").resolve(TestVectors.tpmString("registration_id"));
         assertTrue(Files.isDirectory(tpmDir), tpmDir::toString);
     }
 
     @Test
     void aTruncatedBlobIsAUsageErrorNamingTheField() throws IOException {
-        byte[] blob = Base64.getDecoder().decode(vector.get("blob1_b64").getAsString());
+        byte[] blob = Base64.getDecoder().decode(TestVectors.tpmString("blob1_b64"));
         Path file = temp.resolve("truncated.b64");
         Files.writeString(file, Base64.getEncoder().encodeToString(Arrays.copyOf(blob, 400)));
         Result result = provhsm(withTcti("tpm", "activate", "--blob-file", file.toString()));

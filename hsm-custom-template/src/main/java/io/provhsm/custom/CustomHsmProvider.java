@@ -25,10 +25,33 @@ public final class CustomHsmProvider implements HsmProvider {
         return NAME;
     }
 
-    /** All three: which ones a given library serves is known once it is loaded (see {@link #availability}). */
+    /** All three: which ones a given library serves is known once it is loaded (see {@link #mechanisms(HsmConfig)}). */
     @Override
     public Set<Mechanism> mechanisms() {
         return EnumSet.allOf(Mechanism.class);
+    }
+
+    /**
+     * The mechanisms whose interface getter the configured library exports. Without a library, or one that cannot be
+     * loaded or exports none, all three: {@link #availability} then says why the provider cannot serve.
+     */
+    @Override
+    public Set<Mechanism> mechanisms(HsmConfig config) {
+        try {
+            CustomSettings settings = CustomSettings.from(config);
+            if (settings.library().isEmpty()) {
+                return mechanisms();
+            }
+            Set<HsmTable> tables = HsmLibrary.load(settings.library().get(), settings.binding()).exportedTables();
+            if (tables.isEmpty()) {
+                return mechanisms();
+            }
+            Set<Mechanism> served = EnumSet.noneOf(Mechanism.class);
+            tables.forEach(table -> served.add(table.mechanism()));
+            return served;
+        } catch (HsmException e) {
+            return mechanisms();
+        }
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * {@code java -jar hsm-tck.jar --provider NAME [--classpath vendor.jar] [--config KEY=VALUE]... [--mechanism M]... [--junit-xml FILE]}:
@@ -25,6 +26,8 @@ import java.util.Map;
  * required rule passes; 1 when one fails; 2 for a usage error; 3 when the provider cannot be found or run.
  */
 public final class ConformanceMain {
+    /** What a setting's key looks like (as the provhsm command checks it): the part of an argument that may be shown. */
+    private static final Pattern SETTING_KEY = Pattern.compile("provhsm\\.[a-z0-9.-]{1,100}");
     static final int CONFORMANT = 0;
     static final int NOT_CONFORMANT = 1;
     static final int USAGE = 2;
@@ -62,9 +65,18 @@ public final class ConformanceMain {
                         String entry = value(args, ++i, arg);
                         int eq = entry.indexOf('=');
                         if (eq <= 0) {
-                            throw new IllegalArgumentException("--config '" + entry + "' is not KEY=VALUE");
+                            // never the value: an entry without its key (or '=') may be a secret pasted on its own
+                            throw new IllegalArgumentException(eq == 0 ? "--config takes KEY=VALUE; an argument has no key before '='"
+                                    : SETTING_KEY.matcher(entry).matches() ? "--config '" + entry + "' is not KEY=VALUE"
+                                    : "--config takes KEY=VALUE; an argument has no '=' (not shown)");
                         }
-                        config.put(entry.substring(0, eq).strip(), entry.substring(eq + 1));
+                        String key = entry.substring(0, eq).strip();
+                        if (!SETTING_KEY.matcher(key).matches()) {
+                            // base64 ends in '=': a pasted secret looks like KEY=VALUE, so its "key" is not shown either
+                            throw new IllegalArgumentException("--config takes KEY=VALUE with a provhsm.* key; an argument's key "
+                                    + "is not one (not shown)");
+                        }
+                        config.put(key, entry.substring(eq + 1));
                     }
                     case "--junit-xml" -> junitXml = Path.of(value(args, ++i, arg));
                     case "--mechanism" -> {
@@ -79,7 +91,7 @@ public final class ConformanceMain {
                         out.println(usage());
                         return CONFORMANT;
                     }
-                    default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
+                    default -> throw new IllegalArgumentException("unknown argument " + withoutValue(arg));
                 }
             }
             if (provider == null) {
@@ -117,6 +129,19 @@ public final class ConformanceMain {
             err.println("provhsm-tck: cannot write " + junitXml + ": " + e.getMessage());
             return USAGE;
         }
+    }
+
+    /**
+     * An argument as it may be shown: an option's name, a setting's key; anything else may be a secret (a mistyped
+     * {@code --confg provhsm.x.key=SECRET}, or base64 that ends in '='), as the provhsm command shows them.
+     */
+    static String withoutValue(String argument) {
+        int eq = argument.indexOf('=');
+        String name = eq < 0 ? argument : argument.substring(0, eq);
+        if (argument.startsWith("-") || SETTING_KEY.matcher(name).matches()) {
+            return "'" + (eq < 0 ? argument : name + "=(value not shown)") + "'";
+        }
+        return "(not shown)";
     }
 
     private static String value(String[] args, int index, String option) {

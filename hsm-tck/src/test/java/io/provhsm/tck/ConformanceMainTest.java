@@ -1,6 +1,7 @@
 package io.provhsm.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -139,5 +140,36 @@ class ConformanceMainTest {
         Run missing = run("--provider", "no-such-provider", "--junit-xml", dir.resolve("x.xml").toString());
         assertEquals(3, missing.code);
         assertTrue(missing.err.contains("no provider named 'no-such-provider'"), missing.err);
+    }
+
+    @Test
+    void malformedConfigAndUnknownArgumentsAreNamedButTheirValuesNeverShown() {
+        String secret = "c2VjcmV0LWhtYWMta2V5LW5ldmVyLXByaW50ZWQ=";
+        Run bare = run("--provider", "test-x509", "--config", secret.replace("=", ""));
+        assertEquals(2, bare.code);
+        assertTrue(bare.err.contains("--config takes KEY=VALUE; an argument has no '=' (not shown)"), bare.err);
+        // base64 padding makes a pasted secret look like KEY=VALUE
+        Run padded = run("--provider", "test-x509", "--config", secret);
+        assertEquals(2, padded.code);
+        assertTrue(padded.err.contains("--config takes KEY=VALUE with a provhsm.* key; an argument's key is not one (not shown)"),
+                padded.err);
+        Run noKey = run("--provider", "test-x509", "--config", "=" + secret);
+        assertEquals(2, noKey.code);
+        assertTrue(noKey.err.contains("--config takes KEY=VALUE; an argument has no key before '='"), noKey.err);
+        Run keyOnly = run("--provider", "test-x509", "--config", "provhsm.symmetric-key.key");
+        assertEquals(2, keyOnly.code);
+        assertTrue(keyOnly.err.contains("--config 'provhsm.symmetric-key.key' is not KEY=VALUE"), keyOnly.err);
+        // a mistyped option leaves its KEY=SECRET argument unknown
+        Run typo = run("--provider", "test-x509", "--confg", "provhsm.symmetric-key.key=" + secret);
+        assertEquals(2, typo.code);
+        assertTrue(typo.err.contains("unknown argument '--confg'"), typo.err);
+        Run stray = run("--provider", "test-x509", "provhsm.symmetric-key.key=" + secret);
+        assertTrue(stray.err.contains("unknown argument 'provhsm.symmetric-key.key=(value not shown)'"), stray.err);
+        Run pasted = run("--provider", "test-x509", secret);
+        assertTrue(pasted.err.contains("unknown argument (not shown)"), pasted.err);
+        for (Run run : new Run[] {bare, padded, noKey, keyOnly, typo, stray, pasted}) {
+            assertFalse(run.err.contains("c2VjcmV0"), run.err);
+            assertFalse(run.out.contains("c2VjcmV0"), run.out);
+        }
     }
 }

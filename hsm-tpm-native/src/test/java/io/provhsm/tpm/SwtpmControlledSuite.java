@@ -12,6 +12,7 @@ import io.provhsm.InvalidInputException;
 import io.provhsm.TpmHsm;
 import io.provhsm.dps.HmacSha256;
 import io.provhsm.dps.RegistrationIds;
+import io.provhsm.testing.TestVectors;
 import io.provhsm.tpm.sim.Swtpm;
 import io.provhsm.tpm.transport.CountingTransport;
 import io.provhsm.tpm.transport.FaultInjectingTransport;
@@ -76,7 +77,7 @@ abstract class SwtpmControlledSuite extends TpmSuite {
         byte[] fromTools = Files.readAllBytes(out);
         assertArrayEquals(fromTools, ek);
         assertEquals(RegistrationIds.fromEndorsementKey(fromTools), registrationId);
-        assertEquals(TpmVectors.registrationId(), registrationId);
+        assertEquals(TestVectors.tpmString("registration_id"), registrationId);
     }
 
     @Test
@@ -84,16 +85,16 @@ abstract class SwtpmControlledSuite extends TpmSuite {
         startOnSharedState();
         Map<String, byte[]> ours = new java.util.LinkedHashMap<>();
         try (TpmHsm hsm = open()) {
-            hsm.activateIdentityKey(TpmVectors.blob2());
-            TpmVectors.messages().forEach((name, message) -> ours.put(name, hsm.signWithIdentity(message)));
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob2_b64"));
+            TestVectors.tpmMessages().forEach((name, message) -> ours.put(name, hsm.signWithIdentity(message)));
         }
-        for (Map.Entry<String, byte[]> message : TpmVectors.messages().entrySet()) {
+        for (Map.Entry<String, byte[]> message : TestVectors.tpmMessages().entrySet()) {
             Path in = temp.resolve(message.getKey() + ".msg");
             Path out = temp.resolve(message.getKey() + ".hmac");
             Files.write(in, message.getValue());
             Tpm2Tools.run(swtpm.tcti(), "tpm2_hmac", "-c", "0x81000100", "-o", out.toString(), in.toString());
             assertArrayEquals(Files.readAllBytes(out), ours.get(message.getKey()), "tpm2_hmac of " + message.getKey());
-            assertArrayEquals(TpmVectors.expectedHmacs(2).get(message.getKey()), ours.get(message.getKey()));
+            assertArrayEquals(TestVectors.tpmExpectedHmacs("k2").get(message.getKey()), ours.get(message.getKey()));
         }
     }
 
@@ -103,7 +104,7 @@ abstract class SwtpmControlledSuite extends TpmSuite {
         CountingTransport counting = new CountingTransport(transport());
         try (TpmDeviceHsm hsm = TpmDeviceHsm.open(counting)) {
             int before = counting.commands();
-            byte[] blob = TpmVectors.blob1();
+            byte[] blob = TestVectors.tpmBase64("blob1_b64");
             byte[] wrongSize = blob.clone();
             wrongSize[1] = (byte) 0x35; // credentialBlob size one larger than its contents
             for (byte[] bad : List.of(Arrays.copyOf(blob, 700), Arrays.copyOf(blob, blob.length + 2), wrongSize, new byte[0])) {
@@ -117,12 +118,12 @@ abstract class SwtpmControlledSuite extends TpmSuite {
     void theIdentityPersistsIntoANewProcess() throws Exception {
         startOnSharedState();
         try (TpmHsm hsm = open()) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
         }
-        byte[] hello = TpmVectors.messages().get("hello");
+        byte[] hello = TestVectors.tpmMessages().get("hello");
         String[] lines = signInNewProcess(hello);
-        assertEquals(TpmVectors.registrationId(), lines[lines.length - 2]);
-        assertEquals(HexFormat.of().formatHex(TpmVectors.expectedHmacs(1).get("hello")), lines[lines.length - 1]);
+        assertEquals(TestVectors.tpmString("registration_id"), lines[lines.length - 2]);
+        assertEquals(HexFormat.of().formatHex(TestVectors.tpmExpectedHmacs("k1").get("hello")), lines[lines.length - 1]);
     }
 
     /** Runs {@link SignInNewProcess} through the provider on this test's swtpm and state directory; its output lines. */
@@ -142,7 +143,7 @@ abstract class SwtpmControlledSuite extends TpmSuite {
     void theIdentitySurvivesSwtpmShutdownAndKillAndTheSessionReconnects() {
         startOnSharedState();
         try (TpmHsm hsm = open()) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
             swtpm.stop();
             swtpm.restart();
             assertSignsKnownAnswers(hsm, 1);
@@ -159,27 +160,27 @@ abstract class SwtpmControlledSuite extends TpmSuite {
     void aKilledSwtpmGivesTpmUnreachableAndTheSessionRecoversWhenItIsBack() {
         startOnSharedState();
         try (TpmHsm hsm = open()) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
-            byte[] hello = TpmVectors.messages().get("hello");
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
+            byte[] hello = TestVectors.tpmMessages().get("hello");
             swtpm.kill();
             for (int attempt = 0; attempt < 2; attempt++) {
                 HsmUnavailableException e = assertThrows(HsmUnavailableException.class, () -> hsm.signWithIdentity(hello));
                 assertTrue(e.getMessage().startsWith("TPM unreachable ("), e.getMessage());
             }
             HsmUnavailableException e = assertThrows(HsmUnavailableException.class,
-                    () -> hsm.activateIdentityKey(TpmVectors.blob2()));
+                    () -> hsm.activateIdentityKey(TestVectors.tpmBase64("blob2_b64")));
             assertTrue(e.getMessage().startsWith("TPM unreachable"), e.getMessage());
             swtpm.restart();
-            assertArrayEquals(TpmVectors.expectedHmacs(1).get("hello"), hsm.signWithIdentity(hello));
+            assertArrayEquals(TestVectors.tpmExpectedHmacs("k1").get("hello"), hsm.signWithIdentity(hello));
         }
     }
 
     @Test
     void aTpmWaitingForStartupIsStartedUpByTheFirstCommand() {
-        swtpm = Swtpm.start(Swtpm.copyState(TpmVectors.SWTPM_STATE, temp.resolve("no-startup")), false);
+        swtpm = Swtpm.start(Swtpm.copyState(TestVectors.tpmSwtpmState(), temp.resolve("no-startup")), false);
         try (TpmHsm hsm = open()) {
-            assertArrayEquals(TpmVectors.ek(), hsm.endorsementKey());
-            hsm.activateIdentityKey(TpmVectors.blob1());
+            assertArrayEquals(TestVectors.tpmBase64("ek_b64"), hsm.endorsementKey());
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
             assertSignsKnownAnswers(hsm, 1);
         }
     }
@@ -208,7 +209,7 @@ abstract class SwtpmControlledSuite extends TpmSuite {
         Tpm2Tools.run(swtpm.tcti(), "tpm2_createprimary", "-C", "o", "-G", "ecc", "-c", context.toString());
         Tpm2Tools.run(swtpm.tcti(), "tpm2_evictcontrol", "-C", "o", "-c", context.toString(), "0x81000100");
         try (TpmHsm hsm = open()) {
-            HsmException e = assertThrows(HsmException.class, () -> hsm.activateIdentityKey(TpmVectors.blob1()));
+            HsmException e = assertThrows(HsmException.class, () -> hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64")));
             assertTrue(e.getMessage().contains("0x81000100") && e.getMessage().contains("foreign object"), e.getMessage());
         }
         String still = Tpm2Tools.run(swtpm.tcti(), "tpm2_readpublic", "-c", "0x81000100");
@@ -241,7 +242,7 @@ abstract class SwtpmControlledSuite extends TpmSuite {
     private static final int IDENTITY = 0x81000100;
 
     Path journalFile() {
-        return stateBase().resolve(TpmVectors.registrationId()).resolve(IdentityJournal.FILE_NAME);
+        return stateBase().resolve(TestVectors.tpmString("registration_id")).resolve(IdentityJournal.FILE_NAME);
     }
 
     /** EvictControl of the old identity key (object handle 0x81000100), or of the new, loaded one (0x80xxxxxx). */
@@ -265,9 +266,9 @@ abstract class SwtpmControlledSuite extends TpmSuite {
         startOnSharedState();
         FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
         try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
             faulty.arm(FaultInjectingTransport.EVICT_CONTROL, eviction.mask, eviction.value, when, fault);
-            T e = assertThrows(thrown, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
+            T e = assertThrows(thrown, () -> hsm.activateIdentityKey(TestVectors.tpmBase64("blob2_b64")));
             assertTrue(faulty.struck(), "the fault struck");
             return e;
         }
@@ -283,7 +284,7 @@ abstract class SwtpmControlledSuite extends TpmSuite {
 
     /** tpm2_hmac -c 0x81000100 of every vector message equals software HMAC-SHA256 with {@code key}. */
     void assertTpm2HmacIsSoftwareHmacWith(byte[] key) throws IOException {
-        for (Map.Entry<String, byte[]> message : TpmVectors.messages().entrySet()) {
+        for (Map.Entry<String, byte[]> message : TestVectors.tpmMessages().entrySet()) {
             Path in = temp.resolve(message.getKey() + ".msg");
             Path out = temp.resolve(message.getKey() + ".hmac");
             Files.write(in, message.getValue());
@@ -306,12 +307,12 @@ abstract class SwtpmControlledSuite extends TpmSuite {
         assertFalse(handles.contains("0x81000100"), "the kill left the TPM without an identity: " + handles);
         assertTrue(handles.contains("0x81000001"), handles);
 
-        byte[] hello = TpmVectors.messages().get("hello");
+        byte[] hello = TestVectors.tpmMessages().get("hello");
         String[] lines = signInNewProcess(hello);
-        assertEquals(HexFormat.of().formatHex(HmacSha256.compute(TpmVectors.k2(), hello)), lines[lines.length - 1],
+        assertEquals(HexFormat.of().formatHex(HmacSha256.compute(TestVectors.tpmHex("k2_hex"), hello)), lines[lines.length - 1],
                 String.join("\n", lines));
         assertFalse(Files.exists(journalFile()), "the journal is removed once the new identity is persisted");
-        assertTpm2HmacIsSoftwareHmacWith(TpmVectors.k2());
+        assertTpm2HmacIsSoftwareHmacWith(TestVectors.tpmHex("k2_hex"));
     }
 
     @Test
@@ -319,12 +320,12 @@ abstract class SwtpmControlledSuite extends TpmSuite {
         replacementInterrupted(Eviction.OF_THE_OLD_KEY, When.BEFORE_SENDING, () -> swtpm.kill(), HsmUnavailableException.class);
         swtpm.restart();
         assertTrue(Files.exists(journalFile()));
-        assertTpm2HmacIsSoftwareHmacWith(TpmVectors.k1()); // the old key is still there
+        assertTpm2HmacIsSoftwareHmacWith(TestVectors.tpmHex("k1_hex")); // the old key is still there
         try (TpmHsm hsm = open()) {
             assertFalse(Files.exists(journalFile()));
             assertSignsKnownAnswers(hsm, 2);
         }
-        assertTpm2HmacIsSoftwareHmacWith(TpmVectors.k2());
+        assertTpm2HmacIsSoftwareHmacWith(TestVectors.tpmHex("k2_hex"));
     }
 
     @Test
@@ -332,10 +333,10 @@ abstract class SwtpmControlledSuite extends TpmSuite {
         startOnSharedState();
         FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
         try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
             faulty.arm(FaultInjectingTransport.EVICT_CONTROL, Eviction.OF_THE_OLD_KEY.mask, Eviction.OF_THE_OLD_KEY.value,
                     When.AFTER_RESPONSE, swtpm::kill);
-            assertThrows(HsmUnavailableException.class, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
+            assertThrows(HsmUnavailableException.class, () -> hsm.activateIdentityKey(TestVectors.tpmBase64("blob2_b64")));
             swtpm.restart();
             assertSignsKnownAnswers(hsm, 2);
             assertFalse(Files.exists(journalFile()));
@@ -364,14 +365,14 @@ abstract class SwtpmControlledSuite extends TpmSuite {
         HsmException notLoading = assertThrows(HsmException.class, this::open);
         assertTrue(notLoading.getMessage().contains(journalFile().toString())
                 && notLoading.getMessage().contains("does not load"), notLoading.getMessage());
-        assertTpm2HmacIsSoftwareHmacWith(TpmVectors.k1());
+        assertTpm2HmacIsSoftwareHmacWith(TestVectors.tpmHex("k1_hex"));
 
         byte[] torn = Arrays.copyOf(Files.readAllBytes(journalFile()), 60);
         Files.write(journalFile(), torn);
         HsmException corrupt = assertThrows(HsmException.class, this::open);
         assertTrue(corrupt.getMessage().contains(journalFile().toString())
                 && corrupt.getMessage().contains("SHA-256"), corrupt.getMessage());
-        assertTpm2HmacIsSoftwareHmacWith(TpmVectors.k1());
+        assertTpm2HmacIsSoftwareHmacWith(TestVectors.tpmHex("k1_hex"));
 
         // removing the journal, as the message says, leaves the TPM as it is
         Files.delete(journalFile());
@@ -399,11 +400,11 @@ abstract class SwtpmControlledSuite extends TpmSuite {
     void withoutAWritableStateDirectoryActivationIsRefusedAndTheIdentityStays() throws IOException {
         startOnSharedState();
         try (TpmHsm hsm = open()) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
         }
         Path notADirectory = Files.writeString(temp.resolve("not-a-directory"), "x");
         try (TpmDeviceHsm hsm = TpmDeviceHsm.open(transport(), null, notADirectory)) {
-            HsmException e = assertThrows(HsmException.class, () -> hsm.activateIdentityKey(TpmVectors.blob2()));
+            HsmException e = assertThrows(HsmException.class, () -> hsm.activateIdentityKey(TestVectors.tpmBase64("blob2_b64")));
             assertTrue(e.getMessage().contains(notADirectory.toString()), e.getMessage());
             assertSignsKnownAnswers(hsm, 1);
         }

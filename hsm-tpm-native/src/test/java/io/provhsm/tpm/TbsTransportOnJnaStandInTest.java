@@ -9,6 +9,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.provhsm.HsmUnavailableException;
+import io.provhsm.testing.TestVectors;
 import io.provhsm.tpm.sim.Swtpm;
 import io.provhsm.tpm.transport.TbsTransport;
 import java.io.DataInputStream;
@@ -109,11 +110,11 @@ class TbsTransportOnJnaStandInTest {
 
     @Test
     void theFlowRunsThroughTheTbsCallSequenceOnTheStandIn() {
-        try (Swtpm swtpm = Swtpm.start(Swtpm.copyState(TpmVectors.SWTPM_STATE, temp.resolve("state")))) {
+        try (Swtpm swtpm = Swtpm.start(Swtpm.copyState(TestVectors.tpmSwtpmState(), temp.resolve("state")))) {
             TbsStandIn standIn = new TbsStandIn(swtpm.dataPort());
             try (TpmDeviceHsm hsm = TpmDeviceHsm.open(new TbsTransport(standIn))) {
-                assertArrayEquals(TpmVectors.ek(), hsm.endorsementKey());
-                hsm.activateIdentityKey(TpmVectors.blob1());
+                assertArrayEquals(TestVectors.tpmBase64("ek_b64"), hsm.endorsementKey());
+                hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
                 TpmSuite.assertSignsKnownAnswers(hsm, 1);
 
                 standIn.failNextSubmitWith = 0x80284006;

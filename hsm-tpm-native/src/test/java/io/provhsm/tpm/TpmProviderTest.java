@@ -14,6 +14,7 @@ import io.provhsm.NoProviderException;
 import io.provhsm.TpmHsm;
 import io.provhsm.spi.Availability;
 import io.provhsm.spi.HsmConfig;
+import io.provhsm.testing.TestVectors;
 import io.provhsm.tpm.sim.Swtpm;
 import io.provhsm.tpm.transport.TctiTransport;
 import java.nio.file.Files;
@@ -36,12 +37,12 @@ class TpmProviderTest {
 
     @Test
     void tcpAndTctiSettingsSelectTheirTransports(@TempDir Path temp) {
-        try (Swtpm swtpm = Swtpm.start(Swtpm.copyState(TpmVectors.SWTPM_STATE, temp))) {
+        try (Swtpm swtpm = Swtpm.start(Swtpm.copyState(TestVectors.tpmSwtpmState(), temp))) {
             for (Map.Entry<String, String> setting : Map.of(TpmSettings.TCP, swtpm.tcpAddress(), TpmSettings.TCTI, swtpm.tcti()).entrySet()) {
                 HsmConfig config = HsmConfig.of(Map.of(HsmConfig.PROVIDER, "tpm", setting.getKey(), setting.getValue()));
                 assertTrue(provider.availability(config).available(), provider.availability(config).reason());
                 try (TpmHsm hsm = Hsms.openTpm(config)) {
-                    assertArrayEquals(TpmVectors.ek(), hsm.endorsementKey());
+                    assertArrayEquals(TestVectors.tpmBase64("ek_b64"), hsm.endorsementKey());
                     String expected = setting.getKey().equals(TpmSettings.TCP) ? "tcp " : "tcti ";
                     assertTrue(((TpmDeviceHsm) hsm).transportDescription().startsWith(expected));
                 }

@@ -11,6 +11,7 @@ import io.provhsm.HsmException;
 import io.provhsm.InvalidInputException;
 import io.provhsm.TpmHsm;
 import io.provhsm.dps.RegistrationIds;
+import io.provhsm.testing.TestVectors;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ abstract class TpmSuite {
 
     /** Starts a TPM on a fresh copy of the shared vectors' swtpm state (EK and SRK of the C SDK, no identity). */
     void startOnSharedState() {
-        startTpm(io.provhsm.tpm.sim.Swtpm.copyState(TpmVectors.SWTPM_STATE, temp.resolve("shared-state")));
+        startTpm(io.provhsm.tpm.sim.Swtpm.copyState(TestVectors.tpmSwtpmState(), temp.resolve("shared-state")));
     }
 
     void startOnEmptyState() {
@@ -63,13 +64,13 @@ abstract class TpmSuite {
         try (TpmHsm hsm = open()) {
             byte[] ek = hsm.endorsementKey();
             byte[] srk = hsm.storageRootKey();
-            assertArrayEquals(TpmVectors.ek(), ek);
-            assertArrayEquals(TpmVectors.srk(), srk);
+            assertArrayEquals(TestVectors.tpmBase64("ek_b64"), ek);
+            assertArrayEquals(TestVectors.tpmBase64("srk_b64"), srk);
             assertEquals(316, ek.length);
             assertEquals(284, srk.length);
             assertEquals("013a0001000b000300b20020837197", HexFormat.of().formatHex(Arrays.copyOf(ek, 15)));
             assertEquals("011a0001000b00030472", HexFormat.of().formatHex(Arrays.copyOf(srk, 10)));
-            assertEquals(TpmVectors.registrationId(), hsm.registrationId());
+            assertEquals(TestVectors.tpmString("registration_id"), hsm.registrationId());
             assertEquals(RegistrationIds.fromEndorsementKey(ek), hsm.registrationId());
             assertEquals(52, hsm.registrationId().length());
         }
@@ -84,12 +85,12 @@ abstract class TpmSuite {
             ek = hsm.endorsementKey();
             srk = hsm.storageRootKey();
         }
-        assertNotEquals(TpmVectors.registrationId(), RegistrationIds.fromEndorsementKey(ek), "another TPM, another EK");
+        assertNotEquals(TestVectors.tpmString("registration_id"), RegistrationIds.fromEndorsementKey(ek), "another TPM, another EK");
         // same template as the C SDK's EK: everything but the 256-byte modulus is equal to the vector's
         assertEquals(316, ek.length);
         assertEquals(284, srk.length);
-        assertArrayEquals(Arrays.copyOf(TpmVectors.ek(), 316 - 256), Arrays.copyOf(ek, 316 - 256), "EK template fields");
-        assertArrayEquals(Arrays.copyOf(TpmVectors.srk(), 284 - 256), Arrays.copyOf(srk, 284 - 256), "SRK template fields");
+        assertArrayEquals(Arrays.copyOf(TestVectors.tpmBase64("ek_b64"), 316 - 256), Arrays.copyOf(ek, 316 - 256), "EK template fields");
+        assertArrayEquals(Arrays.copyOf(TestVectors.tpmBase64("srk_b64"), 284 - 256), Arrays.copyOf(srk, 284 - 256), "SRK template fields");
         ByteBuffer area = ByteBuffer.wrap(ek);
         assertEquals(314, area.getShort());
         assertEquals(0x0001, area.getShort(), "RSA");
@@ -109,19 +110,19 @@ abstract class TpmSuite {
     void vectorBlobsActivateAndSignTheKnownAnswersAndTheSecondReplacesTheFirst() {
         startOnSharedState();
         try (TpmHsm hsm = open()) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
             assertSignsKnownAnswers(hsm, 1);
-            hsm.activateIdentityKey(TpmVectors.blob2());
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob2_b64"));
             assertSignsKnownAnswers(hsm, 2);
             // the same blob activates again with the same result (it binds to EK + SRK only)
-            hsm.activateIdentityKey(TpmVectors.blob1());
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
             assertSignsKnownAnswers(hsm, 1);
         }
     }
 
     static void assertSignsKnownAnswers(TpmHsm hsm, int key) {
-        Map<String, byte[]> expected = TpmVectors.expectedHmacs(key);
-        TpmVectors.messages().forEach((name, message) ->
+        Map<String, byte[]> expected = TestVectors.tpmExpectedHmacs("k" + key);
+        TestVectors.tpmMessages().forEach((name, message) ->
                 assertArrayEquals(expected.get(name), hsm.signWithIdentity(message), "HMAC with K" + key + " of " + name));
     }
 
@@ -138,7 +139,7 @@ abstract class TpmSuite {
     void aVectorBlobOnAnotherTpmFailsClearlyAndLeavesNoIdentity() {
         startOnEmptyState();
         try (TpmHsm hsm = open()) {
-            HsmException e = assertThrows(HsmException.class, () -> hsm.activateIdentityKey(TpmVectors.blob1()));
+            HsmException e = assertThrows(HsmException.class, () -> hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64")));
             assertFalse(e instanceof InvalidInputException);
             assertTrue(e.getMessage().contains("not made for this TPM"), e.getMessage());
             assertThrows(IllegalStateException.class, () -> hsm.signWithIdentity(new byte[1]));
@@ -149,8 +150,8 @@ abstract class TpmSuite {
     void malformedBlobsAreInvalidInputAndThePreviousIdentityStays() {
         startOnSharedState();
         try (TpmHsm hsm = open()) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
-            byte[] blob = TpmVectors.blob2();
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
+            byte[] blob = TestVectors.tpmBase64("blob2_b64");
             for (int length : new int[] {0, 1, 2, 53, 54, 300, blob.length / 2, blob.length - 3, blob.length - 1}) {
                 byte[] truncated = Arrays.copyOf(blob, length);
                 InvalidInputException e = assertThrows(InvalidInputException.class, () -> hsm.activateIdentityKey(truncated),
@@ -168,8 +169,8 @@ abstract class TpmSuite {
     void bitFlippedBlobsFailCleanlyLeakNothingAndKeepThePreviousIdentity() {
         startOnSharedState();
         try (TpmHsm hsm = open()) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
-            byte[] blob = TpmVectors.blob2();
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
+            byte[] blob = TestVectors.tpmBase64("blob2_b64");
             int refusedByTpm = 0;
             // every 41st byte: size fields, HMACs, the encrypted seeds, the public area
             for (int offset = 0; offset < blob.length; offset += 41) {
@@ -184,7 +185,7 @@ abstract class TpmSuite {
             assertTrue(refusedByTpm > 5, "most flips pass the codec and are refused by the TPM: " + refusedByTpm);
             assertSignsKnownAnswers(hsm, 1);
             // no session or transient object leaked: with 3 slots each, a leak would have broken this long ago
-            hsm.activateIdentityKey(TpmVectors.blob2());
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob2_b64"));
             assertSignsKnownAnswers(hsm, 2);
         }
     }
@@ -193,7 +194,7 @@ abstract class TpmSuite {
     void theIdentityPersistsAcrossSessions() {
         startOnSharedState();
         try (TpmHsm hsm = open()) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
         }
         try (TpmHsm hsm = open()) {
             assertSignsKnownAnswers(hsm, 1);
@@ -204,9 +205,9 @@ abstract class TpmSuite {
     void manyThreadsSigningThroughOneSessionAllGetCorrectHmacs() throws Exception {
         startOnSharedState();
         try (TpmHsm hsm = open()) {
-            hsm.activateIdentityKey(TpmVectors.blob1());
-            List<Map.Entry<String, byte[]>> messages = new ArrayList<>(TpmVectors.messages().entrySet());
-            Map<String, byte[]> expected = TpmVectors.expectedHmacs(1);
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
+            List<Map.Entry<String, byte[]>> messages = new ArrayList<>(TestVectors.tpmMessages().entrySet());
+            Map<String, byte[]> expected = TestVectors.tpmExpectedHmacs("k1");
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
                 List<Future<Integer>> results = new ArrayList<>();

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.provhsm.dice.crypto.P256;
+import io.provhsm.testing.TestVectors;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.HexFormat;
-import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +19,7 @@ class OpenDiceVectorTest {
     private static final HexFormat HEX = HexFormat.of();
 
     static JsonObject vector() {
-        return JsonParser.parseString(Vectors.read(Vectors.dir("open-dice").resolve("p256_zero_input.json"))).getAsJsonObject();
+        return TestVectors.openDice("p256_zero_input.json");
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.provhsm.Pem;
+import io.provhsm.testing.RiotVector;
+import io.provhsm.testing.TestVectors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,23 +23,21 @@ class RiotProviderTest {
 
     @Test
     void configuredInputsGiveTheVectorsAliasAndRootCertificates() {
-        Path vectorFile = Vectors.dir("riot").resolve("uds_all_zero.txt");
-        String text = Vectors.read(vectorFile);
-        String uds = value(text, "uds");
-        try (DiceX509Hsm hsm = DiceSessions.open(dir, DiceSettings.PROFILE, "riot", DiceSettings.UDS, uds,
-                DiceSettings.MEASUREMENT, value(text, "measurement"), DiceSettings.FWID, value(text, "fwid"))) {
+        RiotVector vector = TestVectors.riot("uds_all_zero.txt");
+        try (DiceX509Hsm hsm = DiceSessions.open(dir, DiceSettings.PROFILE, "riot", DiceSettings.UDS, vector.value("uds"),
+                DiceSettings.MEASUREMENT, vector.value("measurement"), DiceSettings.FWID, vector.value("fwid"))) {
             assertEquals("riot-device-cert", hsm.registrationId());
-            assertEquals(section(text, "alias_cert"), Pem.certificate(hsm.certificateChain().get(0)));
-            assertEquals(section(text, "root_cert"), Pem.certificate(hsm.rootCertificate().orElseThrow()));
+            assertEquals(certificate(vector, "alias_cert"), Pem.certificate(hsm.certificateChain().get(0)));
+            assertEquals(certificate(vector, "root_cert"), Pem.certificate(hsm.rootCertificate().orElseThrow()));
             assertEquals(2, hsm.certificateChain().size());
         }
     }
 
     @Test
     void defaultsAreTheSdksBuiltInInputs() {
-        String text = Vectors.read(Vectors.dir("riot").resolve("default_sdk_inputs.txt"));
+        RiotVector vector = TestVectors.riot("default_sdk_inputs.txt");
         try (DiceX509Hsm hsm = DiceSessions.open(dir, DiceSettings.PROFILE, "riot")) {
-            assertEquals(section(text, "alias_cert"), Pem.certificate(hsm.certificateChain().get(0)));
+            assertEquals(certificate(vector, "alias_cert"), Pem.certificate(hsm.certificateChain().get(0)));
         }
     }
 
@@ -73,15 +73,8 @@ class RiotProviderTest {
         assertTrue(records.get(0).getMessage().contains("shared and weak"), records.get(0).getMessage());
     }
 
-    private static String value(String text, String key) {
-        return text.lines().filter(l -> l.startsWith(key + "=")).findFirst().orElseThrow().substring(key.length() + 1);
-    }
-
-    private static String section(String text, String name) {
-        int start = text.indexOf("----- " + name);
-        int begin = text.indexOf('\n', start) + 1;
-        int end = text.indexOf("-----END CERTIFICATE-----\n", begin) + "-----END CERTIFICATE-----\n".length();
+    private static String certificate(RiotVector vector, String section) {
         // the C API writes base64 on one line; Pem.certificate wraps at 64 columns
-        return Pem.encode("CERTIFICATE", Pem.decode("CERTIFICATE", text.substring(begin, end)).get(0));
+        return Pem.encode("CERTIFICATE", Pem.decode("CERTIFICATE", vector.section(section)).get(0));
     }
 }

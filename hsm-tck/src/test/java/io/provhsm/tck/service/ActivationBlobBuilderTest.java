@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.provhsm.InvalidInputException;
 import io.provhsm.dps.ActivationBlob;
+import io.provhsm.testing.TestVectors;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -15,21 +16,21 @@ import org.junit.jupiter.api.Test;
 
 /** The software blob against the structure of the C SDK interop vectors (no TPM here; see ActivationBlobOnSwtpmTest). */
 class ActivationBlobBuilderTest {
-    private final byte[] ek = SharedTpmVectors.b64("ek_b64");
-    private final byte[] srk = SharedTpmVectors.b64("srk_b64");
+    private final byte[] ek = TestVectors.tpmBase64("ek_b64");
+    private final byte[] srk = TestVectors.tpmBase64("srk_b64");
 
     @Test
     void blobForA32ByteKeyHasTheVectorBlob1Layout() {
-        ActivationBlob vector = ActivationBlob.parse(SharedTpmVectors.b64("blob1_b64"));
-        ActivationBlob built = ActivationBlobBuilder.forTpm(ek, srk).buildParsed(SharedTpmVectors.hex("k1_hex"));
+        ActivationBlob vector = ActivationBlob.parse(TestVectors.tpmBase64("blob1_b64"));
+        ActivationBlob built = ActivationBlobBuilder.forTpm(ek, srk).buildParsed(TestVectors.tpmHex("k1_hex"));
         assertLayoutEquals(vector, built);
         assertEquals(766, built.encode().length);
     }
 
     @Test
     void blobForA64ByteKeyHasTheVectorBlob2Layout() {
-        ActivationBlob vector = ActivationBlob.parse(SharedTpmVectors.b64("blob2_b64"));
-        ActivationBlob built = ActivationBlobBuilder.forTpm(ek, srk).buildParsed(SharedTpmVectors.hex("k2_hex"));
+        ActivationBlob vector = ActivationBlob.parse(TestVectors.tpmBase64("blob2_b64"));
+        ActivationBlob built = ActivationBlobBuilder.forTpm(ek, srk).buildParsed(TestVectors.tpmHex("k2_hex"));
         assertLayoutEquals(vector, built);
         assertEquals(798, built.encode().length);
     }
@@ -55,7 +56,7 @@ class ActivationBlobBuilderTest {
 
     @Test
     void theSameRandomnessGivesTheSameBlobAndOtherRandomnessAnother() throws NoSuchAlgorithmException {
-        byte[] key = SharedTpmVectors.hex("k1_hex");
+        byte[] key = TestVectors.tpmHex("k1_hex");
         byte[] first = ActivationBlobBuilder.forTpm(ek, srk).withRandom(seeded(7)).build(key);
         byte[] again = ActivationBlobBuilder.forTpm(ek, srk).withRandom(seeded(7)).build(key);
         byte[] other = ActivationBlobBuilder.forTpm(ek, srk).withRandom(seeded(8)).build(key);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.provhsm.HsmException;
 import io.provhsm.InvalidInputException;
 import io.provhsm.TpmHsm;
+import io.provhsm.testing.TestVectors;
 import io.provhsm.tpm.TpmDeviceHsm;
 import io.provhsm.tpm.sim.Swtpm;
 import io.provhsm.tpm.transport.TcpTransport;
@@ -38,7 +39,7 @@ class ActivationBlobOnSwtpmTest {
 
     @BeforeEach
     void startSwtpmOnSharedState() {
-        shared = Swtpm.start(Swtpm.copyState(SharedTpmVectors.SWTPM_STATE, temp.resolve("shared")));
+        shared = Swtpm.start(Swtpm.copyState(TestVectors.tpmSwtpmState(), temp.resolve("shared")));
     }
 
     @AfterEach

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.provhsm.Pem;
 import io.provhsm.dice.crypto.P256;
-import java.math.BigInteger;
+import io.provhsm.testing.RiotVector;
+import io.provhsm.testing.TestVectors;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,7 +22,7 @@ class RiotVectorTest {
     private static final HexFormat HEX = HexFormat.of();
 
     static List<RiotVector> vectors() {
-        List<RiotVector> all = RiotVector.all();
+        List<RiotVector> all = TestVectors.riotAll();
         assertTrue(all.size() >= 4, "expected the four RIoT vector files, found " + all);
         return all;
     }

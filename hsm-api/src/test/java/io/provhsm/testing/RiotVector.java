@@ -1,38 +1,25 @@
-package io.provhsm.dice.riot;
+package io.provhsm.testing;
 
-import io.provhsm.dice.Vectors;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** One vectors/riot/*.txt file: key=value lines, then "----- name -----" sections holding PEM text. */
-record RiotVector(String name, Map<String, String> values, Map<String, String> sections) {
-
-    static List<RiotVector> all() {
-        try (Stream<Path> files = Files.list(Vectors.dir("riot"))) {
-            return files.filter(p -> p.toString().endsWith(".txt")).sorted().map(RiotVector::parse).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+public record RiotVector(String name, Map<String, String> values, Map<String, String> sections) {
 
     static RiotVector parse(Path file) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sections = new LinkedHashMap<>();
         String section = null;
         StringBuilder text = new StringBuilder();
-        for (String line : Vectors.read(file).split("\n", -1)) {
+        for (String line : TestVectors.read(file).split("\n", -1)) {
             boolean header = line.startsWith("----- ") && line.endsWith(" -----");
             if (header || line.startsWith("#")) {
                 if (section != null) {
                     sections.put(section, text.toString());
                 }
+                // "----- root_cert (note) -----" names the section root_cert
                 section = header ? line.substring(6, line.length() - 6).replaceAll(" \\(.*\\)$", "") : null;
                 text.setLength(0);
             } else if (section != null) {
@@ -44,18 +31,24 @@ record RiotVector(String name, Map<String, String> values, Map<String, String> s
         if (section != null) {
             sections.put(section, text.toString().replaceAll("\n+$", "\n"));
         }
-        return new RiotVector(file.getFileName().toString(), values, sections);
+        return new RiotVector(file.getFileName().toString(), Map.copyOf(values), Map.copyOf(sections));
     }
 
-    byte[] bytes(String key) {
+    /** A key=value entry as written (hex for byte values). */
+    public String value(String key) {
         String value = values.get(key);
         if (value == null) {
             throw new IllegalStateException(name + " has no " + key);
         }
-        return HexFormat.of().parseHex(value);
+        return value;
     }
 
-    String section(String key) {
+    public byte[] bytes(String key) {
+        return HexFormat.of().parseHex(value(key));
+    }
+
+    /** The text under "----- key -----", up to the next section or comment. */
+    public String section(String key) {
         String value = sections.get(key);
         if (value == null) {
             throw new IllegalStateException(name + " has no section " + key + "; has " + sections.keySet());
