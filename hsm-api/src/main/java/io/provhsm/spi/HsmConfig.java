@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.Set;
 
 /**
@@ -290,10 +291,24 @@ public final class HsmConfig {
         return "HsmConfig" + keys();
     }
 
+    /**
+     * Whether {@code text} has the form of a setting key ({@code provhsm.} then lowercase letters, digits, dots and
+     * dashes). Command lines use it to tell a key, which may be shown, from a value, which may be a secret.
+     */
+    public static boolean isSettingKey(String text) {
+        return text != null && SETTING_KEY.matcher(text).matches();
+    }
+
+    private static final Pattern SETTING_KEY = Pattern.compile("provhsm\\.[a-z0-9.-]{1,100}");
+    /** Looks like a dotted name; base64 (a pasted secret) never contains a dot. */
+    private static final Pattern DOTTED_NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)+");
+
     private static void checkKey(String key) {
         Objects.requireNonNull(key, "key");
         if (!key.startsWith(PREFIX) || key.length() == PREFIX.length()) {
-            throw new HsmConfigException("setting '" + key + "' is not a provhsm setting: keys start with " + PREFIX);
+            String shown = DOTTED_NAME.matcher(key).matches() && key.length() <= 100
+                    ? "'" + key + "'" : "of " + key.length() + " characters (not shown: it may be a value)";
+            throw new HsmConfigException("setting " + shown + " is not a provhsm setting: keys start with " + PREFIX);
         }
     }
 }

@@ -81,6 +81,18 @@ class HsmConfigPrecedenceTest {
     }
 
     @Test
+    void aKeyThatMayBeAPastedSecretIsNotShown() {
+        // base64 never has a dot; with '=' padding it splits as KEY=VALUE on a command line
+        String secret = "c2VjcmV0LWtleS1ub3QtdG8tYmUtcHJpbnRlZA";
+        HsmConfigException e = assertThrows(HsmConfigException.class, () -> HsmConfig.of(Map.of(secret, "")));
+        assertFalse(e.getMessage().contains(secret), e.getMessage());
+        assertTrue(e.getMessage().contains("of " + secret.length() + " characters (not shown"), e.getMessage());
+        assertTrue(HsmConfig.isSettingKey("provhsm.tpm.state-dir"));
+        assertFalse(HsmConfig.isSettingKey(secret));
+        assertFalse(HsmConfig.isSettingKey("provhsm."));
+    }
+
+    @Test
     void toStringAndErrorsNeverShowValues() {
         HsmConfig config = HsmConfig.of(Map.of("provhsm.symmetric-key.key", "c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
                 "provhsm.x.count", "twelve-secret"));

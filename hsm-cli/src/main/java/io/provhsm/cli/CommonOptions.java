@@ -5,13 +5,11 @@ import io.provhsm.spi.HsmConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /** Options every command that talks to a provider takes. */
 public class CommonOptions {
     /** What a setting's key looks like: only an argument of this shape is ever echoed. */
-    static final Pattern SETTING_KEY = Pattern.compile("provhsm\\.[a-z0-9.-]{1,100}");
 
     @Option(names = "--provider", paramLabel = "NAME", description = "provider to use (else provhsm.provider / PROVHSM_PROVIDER, else the one available)")
     String provider;
@@ -30,7 +28,7 @@ public class CommonOptions {
             if (eq <= 0) {
                 // never the value: an entry without its key (or '=') may be a secret pasted on its own
                 throw new HsmConfigException(eq == 0 ? "--config takes KEY=VALUE; an argument has no key before '='"
-                        : SETTING_KEY.matcher(entry).matches() ? "--config '" + entry + "' is not KEY=VALUE"
+                        : HsmConfig.isSettingKey(entry) ? "--config '" + entry + "' is not KEY=VALUE"
                         : "--config takes KEY=VALUE; an argument has no '=' (not shown)");
             }
             values.put(entry.substring(0, eq).strip(), entry.substring(eq + 1));

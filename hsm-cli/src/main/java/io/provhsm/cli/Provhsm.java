@@ -1,5 +1,6 @@
 package io.provhsm.cli;
 
+import io.provhsm.spi.HsmConfig;
 import io.provhsm.HsmConfigException;
 import io.provhsm.InvalidInputException;
 import io.provhsm.NoProviderException;
@@ -109,7 +110,7 @@ public final class Provhsm implements Runnable {
     static String withoutValue(String argument) {
         int eq = argument.indexOf('=');
         String name = eq < 0 ? argument : argument.substring(0, eq);
-        if (argument.startsWith("-") || CommonOptions.SETTING_KEY.matcher(name).matches()) {
+        if (argument.startsWith("-") || HsmConfig.isSettingKey(name)) {
             return eq < 0 ? argument : name + "=(value not shown)";
         }
         return "(an argument, not shown)";

@@ -223,6 +223,9 @@ class ProvhsmEndToEndTest {
         assertEquals("provhsm: --config takes KEY=VALUE; an argument has no key before '='", line);
         line = assertError(2, ProvhsmProcess.run("identity", "--config", "not-a-key" + secret.replace("=", "")));
         assertEquals("provhsm: --config takes KEY=VALUE; an argument has no '=' (not shown)", line);
+        // a pasted base64 secret with '=' padding splits as KEY=VALUE: its "key" is not shown either
+        line = assertError(2, ProvhsmProcess.run("identity", "--config", secret));
+        assertFalse(line.contains(secret.replace("=", "")), line);
         Result verbose = ProvhsmProcess.run("identity", "--config", "=" + secret, "--verbose");
         assertEquals(2, verbose.exitCode(), verbose::toString);
         assertFalse(verbose.err().contains(secret), verbose::toString);

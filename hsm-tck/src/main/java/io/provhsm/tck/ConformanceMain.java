@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * {@code java -jar hsm-tck.jar --provider NAME [--classpath vendor.jar] [--config KEY=VALUE]... [--mechanism M]... [--junit-xml FILE]}:
@@ -27,7 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class ConformanceMain {
     /** What a setting's key looks like (as the provhsm command checks it): the part of an argument that may be shown. */
-    private static final Pattern SETTING_KEY = Pattern.compile("provhsm\\.[a-z0-9.-]{1,100}");
     static final int CONFORMANT = 0;
     static final int NOT_CONFORMANT = 1;
     static final int USAGE = 2;
@@ -67,11 +65,11 @@ public final class ConformanceMain {
                         if (eq <= 0) {
                             // never the value: an entry without its key (or '=') may be a secret pasted on its own
                             throw new IllegalArgumentException(eq == 0 ? "--config takes KEY=VALUE; an argument has no key before '='"
-                                    : SETTING_KEY.matcher(entry).matches() ? "--config '" + entry + "' is not KEY=VALUE"
+                                    : HsmConfig.isSettingKey(entry) ? "--config '" + entry + "' is not KEY=VALUE"
                                     : "--config takes KEY=VALUE; an argument has no '=' (not shown)");
                         }
                         String key = entry.substring(0, eq).strip();
-                        if (!SETTING_KEY.matcher(key).matches()) {
+                        if (!HsmConfig.isSettingKey(key)) {
                             // base64 ends in '=': a pasted secret looks like KEY=VALUE, so its "key" is not shown either
                             throw new IllegalArgumentException("--config takes KEY=VALUE with a provhsm.* key; an argument's key "
                                     + "is not one (not shown)");
@@ -138,7 +136,7 @@ public final class ConformanceMain {
     static String withoutValue(String argument) {
         int eq = argument.indexOf('=');
         String name = eq < 0 ? argument : argument.substring(0, eq);
-        if (argument.startsWith("-") || SETTING_KEY.matcher(name).matches()) {
+        if (argument.startsWith("-") || HsmConfig.isSettingKey(name)) {
             return "'" + (eq < 0 ? argument : name + "=(value not shown)") + "'";
         }
         return "(not shown)";
