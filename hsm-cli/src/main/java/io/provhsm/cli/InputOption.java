@@ -72,12 +72,18 @@ abstract class InputOption {
         }
     }
 
-    /** Base64 (line breaks allowed). */
+    /**
+     * Base64 in the standard alphabet; whitespace (line breaks) is allowed and removed, anything else outside the
+     * alphabet is refused rather than skipped (the MIME decoder would silently drop it and leave an empty or
+     * shortened input). The message names the option and the length, never the text.
+     */
     static byte[] base64(String text, String source) {
+        String compact = text.replaceAll("\\s+", "");
         try {
-            return Base64.getMimeDecoder().decode(text.strip());
+            return Base64.getDecoder().decode(compact);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(source + " is not valid base64: " + e.getMessage());
+            throw new InvalidInputException(source + " is not base64 (" + compact.length()
+                    + " characters; the standard alphabet A-Z a-z 0-9 + / with = padding)");
         }
     }
 }

@@ -2,7 +2,9 @@ package io.provhsm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.provhsm.InvalidInputException;
 import java.io.IOException;
@@ -55,10 +57,38 @@ class InputOptionTest {
                 assertThrows(InvalidInputException.class, () -> blobFile(missing).bytes()).getMessage());
         assertEquals("--data-file " + temp + " is a directory",
                 assertThrows(InvalidInputException.class, () -> dataFile(temp).bytes()).getMessage());
-        TpmCommand.Activate.Blob notBase64 = new TpmCommand.Activate.Blob();
-        notBase64.base64 = "not base64!";
-        assertEquals("--blob is not valid base64", assertThrows(InvalidInputException.class, notBase64::bytes).getMessage()
-                .replaceAll(":.*", ""));
+    }
+
+    private static String blobError(String text) {
+        TpmCommand.Activate.Blob blob = new TpmCommand.Activate.Blob();
+        blob.base64 = text;
+        return assertThrows(InvalidInputException.class, blob::bytes).getMessage();
+    }
+
+    @Test
+    void base64OutsideTheStandardAlphabetIsRefusedNotSkipped() {
+        // The MIME decoder would drop these characters and hand on an empty or shortened blob.
+        assertEquals("--blob is not base64 (2 characters; the standard alphabet A-Z a-z 0-9 + / with = padding)",
+                blobError("!!"));
+        assertEquals("--blob is not base64 (4 characters; the standard alphabet A-Z a-z 0-9 + / with = padding)",
+                blobError("AB-_"), "the URL-safe alphabet is not what the service sends");
+        assertEquals("--blob is not base64 (5 characters; the standard alphabet A-Z a-z 0-9 + / with = padding)",
+                blobError("AAAA!"));
+        String secretLooking = "c2VjcmV0!";
+        assertFalse(blobError(secretLooking).contains(secretLooking), "the text is not echoed");
+        // Whitespace alone is removed: a wrapped blob still decodes.
+        TpmCommand.Activate.Blob wrapped = new TpmCommand.Activate.Blob();
+        wrapped.base64 = " AP8A\n/w==\r\n";
+        assertArrayEquals(new byte[] {0x00, (byte) 0xff, 0x00, (byte) 0xff}, wrapped.bytes());
+    }
+
+    @Test
+    void aNonBase64BlobIsAUsageErrorBeforeAnyTpmIsOpened() {
+        StringWriter err = new StringWriter();
+        int code = Provhsm.execute(new String[] {"tpm", "activate", "--blob", "!!", "--provider", "no-such-tpm"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(ExitCode.USAGE, code, err::toString);
+        assertTrue(err.toString().strip().startsWith("provhsm: --blob is not base64 ("), err::toString);
     }
 
     @Test
