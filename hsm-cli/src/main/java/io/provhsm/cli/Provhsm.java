@@ -122,8 +122,11 @@ public final class Provhsm implements Runnable {
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();
         }
+        // a state or argument error (e.g. signing before activation) is written for the user: its message says it;
         // an unexpected exception (a provider's bug) keeps its type: the message alone may not say much
-        return e instanceof io.provhsm.HsmException ? oneLine(message) : e.getClass().getSimpleName() + ": " + oneLine(message);
+        boolean explained = e instanceof io.provhsm.HsmException || e instanceof IllegalStateException
+                || e instanceof IllegalArgumentException;
+        return explained ? oneLine(message) : e.getClass().getSimpleName() + ": " + oneLine(message);
     }
 
     private static String oneLine(String message) {

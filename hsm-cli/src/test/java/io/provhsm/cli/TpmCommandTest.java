@@ -1,6 +1,7 @@
 package io.provhsm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -62,6 +63,16 @@ class TpmCommandTest {
         assertEquals(TestVectors.tpmString("registration_id"), json.get("registrationId").getAsString());
         assertEquals(TestVectors.tpmString("ek_b64"), json.get("endorsementKey").getAsString());
         assertEquals(TestVectors.tpmString("srk_b64"), json.get("storageRootKey").getAsString());
+    }
+
+    @Test
+    void signingBeforeActivationIsAnHsmFailureExplainedWithoutAnExceptionType() {
+        Result result = provhsm(withTcti("sign", "--data-hex", "68656c6c6f"));
+        assertEquals(ExitCode.HSM_FAILURE, result.code(), result.err());
+        String line = result.err().strip();
+        // the wording is the TPM provider's; what the CLI owes is one line of it, without "IllegalStateException: "
+        assertTrue(line.startsWith("provhsm: ") && line.length() > "provhsm: ".length() && !line.contains("\n"), line);
+        assertFalse(line.contains("Exception"), line);
     }
 
     @Test
