@@ -162,7 +162,11 @@ public final class HsmConfig {
         return key + " (" + source + ")";
     }
 
-    /** A hex value that must have one of the given lengths in bytes (none given: any length). */
+    /**
+     * A hex value that must have one of the given lengths in bytes (none given: any length). For secrets (keys,
+     * UDS): an error gives lengths, never the digits, unlike {@link #integer}, {@link #flag} and {@link #choice},
+     * which show the malformed value so a mistyped profile name can be spotted.
+     */
     public Optional<byte[]> hex(String key, int... allowedLengths) {
         Optional<String> text = get(key);
         if (text.isEmpty()) {

@@ -100,6 +100,15 @@ class HsmConfigPrecedenceTest {
         HsmConfigException e = assertThrows(HsmConfigException.class, () -> config.hex("provhsm.symmetric-key.key", 32));
         assertFalse(e.getMessage().contains("c2VjcmV0"), e.getMessage());
         assertTrue(e.getMessage().contains("provhsm.symmetric-key.key (configuration) is not hex"), e.getMessage());
+
+        // hex of the wrong length or with an odd digit count: described by lengths, the digits are not shown
+        String hexSecret = "5ec7e75ec7e75ec7e75ec7e7";
+        HsmConfig wrongLength = HsmConfig.of(Map.of("provhsm.dice.uds", hexSecret, "provhsm.dice.seed", hexSecret + "a"));
+        HsmConfigException length = assertThrows(HsmConfigException.class, () -> wrongLength.hex("provhsm.dice.uds", 32));
+        assertEquals("provhsm.dice.uds (configuration) must be 32 bytes, got 12", length.getMessage());
+        HsmConfigException odd = assertThrows(HsmConfigException.class, () -> wrongLength.hex("provhsm.dice.seed", 32));
+        assertEquals("provhsm.dice.seed (configuration) is not hex (25 characters)", odd.getMessage());
+        assertFalse(wrongLength.toString().contains("5ec7e7"), wrongLength.toString());
     }
 
     @Test
