@@ -195,6 +195,25 @@ abstract class SwtpmControlledSuite extends TpmSuite {
     }
 
     @Test
+    void aTpmInLockoutIsAClearErrorAndTheIdentityStays() {
+        startOnSharedState();
+        FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
+        try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
+            faulty.answer(FaultInjectingTransport.HMAC, 0x921); // TPM_RC_LOCKOUT
+            byte[] hello = TestVectors.tpmMessages().get("hello");
+            HsmException e = assertThrows(HsmException.class, () -> hsm.signWithIdentity(hello));
+            assertTrue(faulty.struck(), "the lockout was answered");
+            assertTrue(e.getMessage().startsWith("TPM2_HMAC on identity key 0x81000100 failed: ")
+                    && e.getMessage().contains("dictionary-attack lockout")
+                    && e.getMessage().contains("tpm2_dictionarylockout --clear-lockout"), e.getMessage());
+            assertEquals(0x921, ((TpmCommandException) e).responseCode());
+            assertArrayEquals(TestVectors.tpmExpectedHmacs("k1").get("hello"), hsm.signWithIdentity(hello),
+                    "the identity is kept once the lockout is over");
+        }
+    }
+
+    @Test
     void openingAStoppedTpmIsTpmUnreachable() {
         startOnSharedState();
         swtpm.stop();
