@@ -10,10 +10,15 @@ import io.provhsm.Hsms;
 import io.provhsm.TpmHsm;
 import io.provhsm.spi.HsmConfig;
 import io.provhsm.tpm.sim.Swtpm;
+import io.provhsm.dps.RegistrationIds;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /** The suite through the tpm-simulator provider, found by discovery, which starts and stops swtpm itself. */
@@ -23,8 +28,7 @@ class TpmSimulatorProviderTest extends TpmSuite {
 
     @Override
     void startTpm(Path stateDir) {
-        this.stateDir = stateDir;
-        Swtpm.createOwnerOnlyDirectory(stateDir);
+        this.stateDir = stateDir; // the provider's swtpm creates it if missing
     }
 
     @Override
@@ -67,6 +71,21 @@ class TpmSimulatorProviderTest extends TpmSuite {
             assertThrows(IllegalStateException.class, () -> first.signWithIdentity(new byte[1]), "no identity yet");
             assertEquals(io.provhsm.dps.RegistrationIds.fromEndorsementKey(first.endorsementKey()), first.registrationId());
         }
+    }
+
+    @Test
+    void theDefaultStateDirectoryAndTheProvhsmDirectoryAboveItAreCreatedOwnerOnly() throws IOException {
+        Path dataHome = Files.createDirectory(temp.resolve("xdg-data-home"));
+        Properties system = new Properties();
+        system.setProperty("os.name", System.getProperty("os.name"));
+        HsmConfig config = HsmConfig.from(Map.of(HsmConfig.PROVIDER, "tpm-simulator"), system,
+                Map.of("XDG_DATA_HOME", dataHome.toString()));
+        Path provhsm = dataHome.resolve("provhsm");
+        try (TpmHsm hsm = Hsms.openTpm(config)) {
+            assertEquals(RegistrationIds.fromEndorsementKey(hsm.endorsementKey()), hsm.registrationId());
+        }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(provhsm)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(provhsm.resolve("tpm-simulator"))));
     }
 
     @Test
