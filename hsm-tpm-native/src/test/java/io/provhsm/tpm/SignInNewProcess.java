@@ -1,8 +1,13 @@
 package io.provhsm.tpm;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.provhsm.TpmHsm;
 import io.provhsm.spi.HsmConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +17,19 @@ import java.util.Map;
  */
 public final class SignInNewProcess {
     private SignInNewProcess() {
+    }
+
+    /**
+     * Runs this class in a new JVM on the test class path with {@code settings}; its output lines (the last two:
+     * registration id, HMAC hex). Fails the test if it does not exit 0 within 60 s.
+     */
+    static String[] run(byte[] message, Map<String, String> settings) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SignInNewProcess.class.getName(), HexFormat.of().formatHex(message)));
+        settings.forEach((key, value) -> command.addAll(List.of(key, value)));
+        ChildProcess.Result result = ChildProcess.run(new ProcessBuilder(command).redirectErrorStream(true), 60);
+        assertEquals(0, result.exitCode(), result.out());
+        return result.out().strip().split("\\R");
     }
 
     public static void main(String[] args) {

@@ -19,16 +19,13 @@ import io.provhsm.tpm.transport.FaultInjectingTransport;
 import io.provhsm.tpm.transport.FaultInjectingTransport.When;
 import io.provhsm.tpm.transport.TpmTransport;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Tests that drive the simulator process itself (kill, restart) or check the TPM with tpm2-tools beside us. */
@@ -127,16 +124,9 @@ abstract class SwtpmControlledSuite extends TpmSuite {
     }
 
     /** Runs {@link SignInNewProcess} through the provider on this test's swtpm and state directory; its output lines. */
-    String[] signInNewProcess(byte[] message) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), SignInNewProcess.class.getName(),
-                HexFormat.of().formatHex(message), setting().getKey(), setting().getValue(),
+    String[] signInNewProcess(byte[] message) {
+        return SignInNewProcess.run(message, Map.of(setting().getKey(), setting().getValue(),
                 TpmSettings.STATE_DIR, stateBase().toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), output);
-        return output.strip().split("\\R");
     }
 
     @Test
