@@ -2,6 +2,7 @@ package io.provhsm.tpm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.provhsm.Hsms;
 import io.provhsm.TpmHsm;
 import io.provhsm.spi.HsmConfig;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Run in a separate JVM by the persistence test: opens the TPM given by settings, signs one message with the
+ * Run in a separate JVM by the persistence tests: opens the TPM given by settings (provider found by discovery), signs one message with the
  * persisted identity (no activation) and prints the registration id and the HMAC in hex.
  * Arguments: message hex, then setting key and value pairs.
  */
@@ -38,7 +39,7 @@ public final class SignInNewProcess {
             settings.put(args[i], args[i + 1]);
         }
         HsmConfig config = HsmConfig.of(settings);
-        try (TpmHsm hsm = (TpmHsm) new TpmProvider().open(io.provhsm.Mechanism.TPM, config)) {
+        try (TpmHsm hsm = Hsms.openTpm(config)) {
             System.out.println(hsm.registrationId());
             System.out.println(HexFormat.of().formatHex(hsm.signWithIdentity(HexFormat.of().parseHex(args[0]))));
         }

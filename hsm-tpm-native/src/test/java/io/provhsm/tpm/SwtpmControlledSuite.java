@@ -11,6 +11,7 @@ import io.provhsm.HsmUnavailableException;
 import io.provhsm.InvalidInputException;
 import io.provhsm.TpmHsm;
 import io.provhsm.dps.HmacSha256;
+import io.provhsm.spi.HsmConfig;
 import io.provhsm.dps.RegistrationIds;
 import io.provhsm.testing.TestVectors;
 import io.provhsm.tpm.sim.Swtpm;
@@ -125,7 +126,7 @@ abstract class SwtpmControlledSuite extends TpmSuite {
 
     /** Runs {@link SignInNewProcess} through the provider on this test's swtpm and state directory; its output lines. */
     String[] signInNewProcess(byte[] message) {
-        return SignInNewProcess.run(message, Map.of(setting().getKey(), setting().getValue(),
+        return SignInNewProcess.run(message, Map.of(HsmConfig.PROVIDER, "tpm", setting().getKey(), setting().getValue(),
                 TpmSettings.STATE_DIR, stateBase().toString()));
     }
 

@@ -11,11 +11,14 @@ import io.provhsm.TpmHsm;
 import io.provhsm.spi.HsmConfig;
 import io.provhsm.tpm.sim.Swtpm;
 import io.provhsm.dps.RegistrationIds;
+import io.provhsm.testing.TestVectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -86,6 +89,43 @@ class TpmSimulatorProviderTest extends TpmSuite {
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(provhsm)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(provhsm.resolve("tpm-simulator"))));
+    }
+
+    @Test
+    void tpm2HmacOnTheSimulatorsStateGivesTheProvidersBytes() throws IOException {
+        startOnSharedState();
+        Map<String, byte[]> ours = new LinkedHashMap<>();
+        try (TpmHsm hsm = open()) {
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob2_b64"));
+            TestVectors.tpmMessages().forEach((name, message) -> ours.put(name, hsm.signWithIdentity(message)));
+        }
+        // the session's swtpm is stopped (the state directory is free): tpm2-tools reads the same state
+        Swtpm swtpm = Swtpm.start(stateDir);
+        try {
+            for (Map.Entry<String, byte[]> message : TestVectors.tpmMessages().entrySet()) {
+                Path in = Files.write(temp.resolve(message.getKey() + ".msg"), message.getValue());
+                Path out = temp.resolve(message.getKey() + ".hmac");
+                Tpm2Tools.run(swtpm.tcti(), "tpm2_hmac", "-c", "0x81000100", "-o", out.toString(), in.toString());
+                assertArrayEquals(Files.readAllBytes(out), ours.get(message.getKey()), "tpm2_hmac of " + message.getKey());
+                assertArrayEquals(TestVectors.tpmExpectedHmacs("k2").get(message.getKey()), ours.get(message.getKey()));
+            }
+        } finally {
+            swtpm.stop();
+        }
+    }
+
+    @Test
+    void aNewJvmOpeningTheSimulatorOnTheSameStateSignsWithoutActivation() {
+        startOnSharedState();
+        try (TpmHsm hsm = open()) {
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
+        }
+        byte[] hello = TestVectors.tpmMessages().get("hello");
+        String[] lines = SignInNewProcess.run(hello, Map.of(HsmConfig.PROVIDER, "tpm-simulator",
+                TpmSettings.SIMULATOR_STATE_DIR, stateDir.toString(), TpmSettings.STATE_DIR, temp.resolve("provhsm-tpm").toString()));
+        assertEquals(TestVectors.tpmString("registration_id"), lines[lines.length - 2], String.join("\n", lines));
+        assertEquals(HexFormat.of().formatHex(TestVectors.tpmExpectedHmacs("k1").get("hello")), lines[lines.length - 1]);
+        assertEquals(0, children(), "our session stopped its swtpm");
     }
 
     @Test
