@@ -75,7 +75,8 @@ class ProvhsmTpmSimulatorEndToEndTest {
         assertEquals(4, before.exitCode(), before::toString);
         assertEquals("", before.out());
         assertEquals(1, before.errLines().size(), before::toString);
-        assertTrue(before.err().contains("no identity key"), before::toString);
+        assertTrue(before.err().contains("no identity key at 0x81000100") && before.err().contains("`provhsm tpm activate`"),
+                before::toString);
 
         // activate blob1 (identity key K1) through the API, as `provhsm tpm activate` would
         HsmConfig config = HsmConfig.of(Map.of(HsmConfig.PROVIDER, "tpm-simulator", "provhsm.tpm.simulator.state-dir", state.toString(),

@@ -413,9 +413,10 @@ public final class TpmDeviceHsm implements TpmHsm {
                     finishInterruptedReplacement();
                     return hmac(data);
                 }
-                throw new IllegalStateException("no identity key at persistent handle "
+                throw new IllegalStateException("no identity key at "
                         + TpmKeyTemplates.hex(TpmKeyTemplates.IDENTITY_HANDLE)
-                        + ": activate one with activateIdentityKey first", e);
+                        + ": activate the key the provisioning service sealed to this TPM first"
+                        + " (TpmHsm.activateIdentityKey, or `provhsm tpm activate`)", e);
             }
         }
     }

@@ -11,6 +11,7 @@ import io.provhsm.HsmUnavailableException;
 import io.provhsm.InvalidInputException;
 import io.provhsm.TpmHsm;
 import io.provhsm.dps.HmacSha256;
+import io.provhsm.spi.HsmConfig;
 import io.provhsm.dps.RegistrationIds;
 import io.provhsm.testing.TestVectors;
 import io.provhsm.tpm.sim.Swtpm;
@@ -19,16 +20,13 @@ import io.provhsm.tpm.transport.FaultInjectingTransport;
 import io.provhsm.tpm.transport.FaultInjectingTransport.When;
 import io.provhsm.tpm.transport.TpmTransport;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Tests that drive the simulator process itself (kill, restart) or check the TPM with tpm2-tools beside us. */
@@ -127,16 +125,9 @@ abstract class SwtpmControlledSuite extends TpmSuite {
     }
 
     /** Runs {@link SignInNewProcess} through the provider on this test's swtpm and state directory; its output lines. */
-    String[] signInNewProcess(byte[] message) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), SignInNewProcess.class.getName(),
-                HexFormat.of().formatHex(message), setting().getKey(), setting().getValue(),
+    String[] signInNewProcess(byte[] message) {
+        return SignInNewProcess.run(message, Map.of(HsmConfig.PROVIDER, "tpm", setting().getKey(), setting().getValue(),
                 TpmSettings.STATE_DIR, stateBase().toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), output);
-        return output.strip().split("\\R");
     }
 
     @Test
@@ -192,6 +183,25 @@ abstract class SwtpmControlledSuite extends TpmSuite {
                 Files.getPosixFilePermissions(swtpm.stateDir())));
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(swtpm.stateDir().resolve("tpm2-00.permall"))));
+    }
+
+    @Test
+    void aTpmInLockoutIsAClearErrorAndTheIdentityStays() {
+        startOnSharedState();
+        FaultInjectingTransport faulty = new FaultInjectingTransport(transport());
+        try (TpmDeviceHsm hsm = TpmDeviceHsm.open(faulty, null, stateBase())) {
+            hsm.activateIdentityKey(TestVectors.tpmBase64("blob1_b64"));
+            faulty.answer(FaultInjectingTransport.HMAC, 0x921); // TPM_RC_LOCKOUT
+            byte[] hello = TestVectors.tpmMessages().get("hello");
+            HsmException e = assertThrows(HsmException.class, () -> hsm.signWithIdentity(hello));
+            assertTrue(faulty.struck(), "the lockout was answered");
+            assertTrue(e.getMessage().startsWith("TPM2_HMAC on identity key 0x81000100 failed: ")
+                    && e.getMessage().contains("dictionary-attack lockout")
+                    && e.getMessage().contains("tpm2_dictionarylockout --clear-lockout"), e.getMessage());
+            assertEquals(0x921, ((TpmCommandException) e).responseCode());
+            assertArrayEquals(TestVectors.tpmExpectedHmacs("k1").get("hello"), hsm.signWithIdentity(hello),
+                    "the identity is kept once the lockout is over");
+        }
     }
 
     @Test

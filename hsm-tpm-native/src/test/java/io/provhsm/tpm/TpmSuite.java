@@ -127,11 +127,12 @@ abstract class TpmSuite {
     }
 
     @Test
-    void signingBeforeAnyActivationIsAnIllegalStateNamingTheHandle() {
+    void signingBeforeAnyActivationIsAnIllegalStateNamingTheHandleAndHowToActivate() {
         startOnSharedState();
         try (TpmHsm hsm = open()) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> hsm.signWithIdentity(new byte[5]));
-            assertTrue(e.getMessage().contains("0x81000100"), e.getMessage());
+            assertEquals("no identity key at 0x81000100: activate the key the provisioning service sealed to this TPM"
+                    + " first (TpmHsm.activateIdentityKey, or `provhsm tpm activate`)", e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.provhsm.tpm.sim;
 
 import io.provhsm.HsmUnavailableException;
+import io.provhsm.spi.OwnerOnlyFiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
@@ -343,13 +344,14 @@ public final class Swtpm implements AutoCloseable {
         }
     }
 
-    /** Creates the directory (and parents) readable by the owner only, where the file system supports it. */
-    public static void createOwnerOnlyDirectory(Path dir) {
+    /** Creates the directory and its missing parents owner-only; restricts it to its owner if it already existed. */
+    private static void createOwnerOnlyDirectory(Path dir) {
         try {
-            Files.createDirectories(dir);
+            OwnerOnlyFiles.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create swtpm state directory " + dir, e);
         }
+        // also an existing one: it holds the TPM's seeds
         ownerOnly(dir, "rwx------");
     }
 

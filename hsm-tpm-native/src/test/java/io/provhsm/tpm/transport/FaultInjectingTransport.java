@@ -4,11 +4,17 @@ import java.nio.ByteBuffer;
 
 /**
  * A transport that passes commands to a real one and runs a fault (kill the simulator, throw) once, just before
- * or just after the first command that matches: to put a crash exactly between two TPM commands.
+ * or just after the first command that matches: to put a crash exactly between two TPM commands. Or it answers
+ * the first matching command with an error response code in the TPM's place, for conditions swtpm cannot be
+ * brought into on demand (dictionary-attack lockout).
  */
 public final class FaultInjectingTransport extends ForwardingTransport {
     /** TPM_CC_EvictControl. */
     public static final int EVICT_CONTROL = 0x120;
+    /** TPM_CC_HMAC. */
+    public static final int HMAC = 0x155;
+    /** TPM_ST_NO_SESSIONS: the tag of a response without sessions, as every error response is. */
+    private static final short NO_SESSIONS = (short) 0x8001;
 
     /** Where the fault strikes relative to the matching command. */
     public enum When { BEFORE_SENDING, AFTER_RESPONSE }
@@ -18,6 +24,7 @@ public final class FaultInjectingTransport extends ForwardingTransport {
     private int objectHandleValue;
     private When when;
     private Runnable fault;
+    private Integer answer;
     private boolean struck;
 
     public FaultInjectingTransport(TpmTransport delegate) {
@@ -34,7 +41,15 @@ public final class FaultInjectingTransport extends ForwardingTransport {
         this.objectHandleValue = value;
         this.when = when;
         this.fault = fault;
+        this.answer = null;
         this.struck = false;
+        return this;
+    }
+
+    /** Arms an answer: the first command with {@code commandCode} is not sent; the TPM seems to fail it with {@code responseCode}. */
+    public FaultInjectingTransport answer(int commandCode, int responseCode) {
+        arm(commandCode, 0, 0, When.BEFORE_SENDING, () -> { });
+        this.answer = responseCode;
         return this;
     }
 
@@ -49,6 +64,9 @@ public final class FaultInjectingTransport extends ForwardingTransport {
         if (matches && when == When.BEFORE_SENDING) {
             struck = true;
             fault.run();
+            if (answer != null) {
+                return ByteBuffer.allocate(10).putShort(NO_SESSIONS).putInt(10).putInt(answer).array();
+            }
         }
         byte[] response = super.transact(command);
         if (matches && when == When.AFTER_RESPONSE) {
