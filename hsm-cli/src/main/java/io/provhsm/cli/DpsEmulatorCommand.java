@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "dps-emulator", description = "Run a provisioning-service emulator on 127.0.0.1 (HTTPS) with in-memory enrollments.")
 final class DpsEmulatorCommand implements Callable<Integer> {
     private static final int MAX_KEY_FILE_BYTES = 4096;
+    private static final List<String> KINDS = List.of("tpm", "x509", "x509-ca", "symmetric", "symmetric-group");
 
     @Spec
     CommandSpec spec;
@@ -102,10 +103,15 @@ final class DpsEmulatorCommand implements Callable<Integer> {
     private static String enroll(DpsEmulator emulator, String entry) {
         int colon = entry.indexOf(':');
         if (colon <= 0) {
-            throw new HsmConfigException("--enroll '" + entry + "' is not KIND:VALUE");
+            // the argument may be a pasted key: never echo it
+            throw new HsmConfigException("--enroll: an argument is not KIND:VALUE (not shown)");
         }
         String kind = entry.substring(0, colon);
         String value = entry.substring(colon + 1);
+        if (!KINDS.contains(kind)) {
+            // only a known kind is shown: what precedes the colon may be part of a secret
+            throw new HsmConfigException("--enroll: an argument's kind (not shown) is not one of " + String.join(", ", KINDS));
+        }
         switch (kind) {
             case "tpm" -> {
                 return "tpm " + emulator.enrollTpm(base64(value, "--enroll tpm: endorsement key")).registrationId();
@@ -141,7 +147,7 @@ final class DpsEmulatorCommand implements Callable<Integer> {
                 }
                 return kind + " " + id;
             }
-            default -> throw new HsmConfigException("--enroll kind '" + kind + "' is not tpm, x509, x509-ca, symmetric or symmetric-group");
+            default -> throw new IllegalStateException("kind " + kind + " is in KINDS but has no case");
         }
     }
 

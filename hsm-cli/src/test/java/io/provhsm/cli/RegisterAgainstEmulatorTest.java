@@ -262,9 +262,23 @@ class RegisterAgainstEmulatorTest {
     }
 
     @Test
-    void badEnrollmentIsAUsageError() {
-        Run run = run("dps-emulator", "--port", "0", "--enroll", "fingerprint:abc", "--stop-after", "1");
-        assertEquals(ExitCode.USAGE, run.code, run.err);
-        assertTrue(run.err.contains("--enroll kind 'fingerprint'"), run.err);
+    void malformedEnrollmentIsAUsageErrorThatNeverEchoesTheArgument() {
+        String pastedKey = randomKey();
+        Run noKind = run("dps-emulator", "--port", "0", "--enroll", pastedKey, "--stop-after", "1");
+        assertEquals(ExitCode.USAGE, noKind.code, noKind.err);
+        assertTrue(noKind.err.contains("--enroll: an argument is not KIND:VALUE (not shown)"), noKind.err);
+        assertFalse((noKind.out + noKind.err).contains(pastedKey), noKind.err);
+
+        String secretPrefix = pastedKey.substring(0, 20).replace('/', 'x').replace('+', 'y');
+        Run unknownKind = run("dps-emulator", "--port", "0", "--enroll", secretPrefix + ":abc", "--stop-after", "1");
+        assertEquals(ExitCode.USAGE, unknownKind.code, unknownKind.err);
+        assertTrue(unknownKind.err.contains("--enroll: an argument's kind (not shown) is not one of tpm, x509, x509-ca, symmetric,"),
+                unknownKind.err);
+        assertFalse((unknownKind.out + unknownKind.err).contains(secretPrefix), unknownKind.err);
+
+        Run knownKind = run("dps-emulator", "--port", "0", "--enroll", "symmetric:" + pastedKey, "--stop-after", "1");
+        assertEquals(ExitCode.USAGE, knownKind.code, knownKind.err);
+        assertTrue(knownKind.err.contains("--enroll symmetric: needs ID:KEY"), knownKind.err);
+        assertFalse((knownKind.out + knownKind.err).contains(pastedKey), knownKind.err);
     }
 }
