@@ -2,7 +2,6 @@ package io.provhsm.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import io.provhsm.Hsms;
@@ -10,6 +9,7 @@ import io.provhsm.Mechanism;
 import io.provhsm.TpmHsm;
 import io.provhsm.dps.HmacSha256;
 import io.provhsm.tck.service.ActivationBlobBuilder;
+import io.provhsm.tck.testing.SwtpmRequired;
 import io.provhsm.spi.HsmConfig;
 import io.provhsm.tpm.sim.Swtpm;
 import java.nio.file.Files;
@@ -68,7 +68,7 @@ class RealProvidersConformanceTest {
 
     @Test
     void tpmSimulatorProviderOnSwtpmIsConformant() {
-        assumeTrue(Swtpm.installed(), "swtpm is installed here (.ci/install-deps installs it)");
+        SwtpmRequired.assertInstalled();
         HsmConfig config = HsmConfig.of(Map.of("provhsm.tpm.simulator.state-dir", temp.resolve("swtpm").toString()));
         assertEveryRuleOfPasses(ConformanceKit.provider("tpm-simulator").config(config).allowIdentityReplacement().execute(), Mechanism.TPM);
     }
@@ -76,7 +76,7 @@ class RealProvidersConformanceTest {
     /** A provisioned TPM (an identity key activated before the run) keeps its identity through a run without the opt-in. */
     @Test
     void withoutTheOptInAProvisionedTpmIdentityIsUntouched() {
-        assumeTrue(Swtpm.installed(), "swtpm is installed here (.ci/install-deps installs it)");
+        SwtpmRequired.assertInstalled();
         HsmConfig config = HsmConfig.of(Map.of("provhsm.tpm.simulator.state-dir", temp.resolve("provisioned").toString()));
         HsmConfig open = config.with(HsmConfig.PROVIDER, "tpm-simulator");
         byte[] data = "the provisioned identity".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -110,7 +110,7 @@ class RealProvidersConformanceTest {
 
     @Test
     void tpmProviderOverTctiToARunningSwtpmIsConformant() {
-        assumeTrue(Swtpm.installed(), "swtpm is installed here (.ci/install-deps installs it)");
+        SwtpmRequired.assertInstalled();
         try (Swtpm swtpm = Swtpm.start(temp.resolve("tcti"))) {
             HsmConfig config = HsmConfig.of(Map.of("provhsm.tpm.transport", "tcti", "provhsm.tpm.tcti", swtpm.tcti()));
             assertEveryRuleOfPasses(ConformanceKit.provider("tpm").config(config).allowIdentityReplacement().execute(), Mechanism.TPM);
