@@ -1,7 +1,6 @@
 package io.provhsm.cli;
 
 import io.provhsm.HsmConfigException;
-import io.provhsm.HsmException;
 import io.provhsm.InvalidInputException;
 import io.provhsm.Pem;
 import io.provhsm.dps.HmacSha256;
@@ -12,16 +11,13 @@ import io.provhsm.tck.service.CaVerification;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "dps-emulator", description = "Run a provisioning-service emulator on 127.0.0.1 (HTTPS) with in-memory enrollments.")
 final class DpsEmulatorCommand implements Callable<Integer> {
     private static final int MAX_KEY_FILE_BYTES = 4096;
+    private static final List<String> KINDS = List.of("tpm", "x509", "x509-ca", "symmetric", "symmetric-group");
 
     @Spec
     CommandSpec spec;
@@ -78,7 +75,10 @@ final class DpsEmulatorCommand implements Callable<Integer> {
                 enrolled.add(enroll(emulator, entry));
             }
             if (serverCertOut != null) {
-                Files.writeString(serverCertOut, Pem.certificate(emulator.serverCertificate()));
+                // written whole, then renamed: a script waiting for the file never reads half of it
+                Path partial = serverCertOut.resolveSibling(serverCertOut.getFileName() + ".partial");
+                Files.writeString(partial, Pem.certificate(emulator.serverCertificate()));
+                Files.move(partial, serverCertOut, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             new Report().put("endpoint", emulator.globalEndpoint()).put("idScope", emulator.idScope())
                     .put("assignedHub", emulator.assignedHub()).put("enrollments", enrolled)
@@ -103,23 +103,28 @@ final class DpsEmulatorCommand implements Callable<Integer> {
     private static String enroll(DpsEmulator emulator, String entry) {
         int colon = entry.indexOf(':');
         if (colon <= 0) {
-            throw new HsmConfigException("--enroll '" + entry + "' is not KIND:VALUE");
+            // the argument may be a pasted key: never echo it
+            throw new HsmConfigException("--enroll: an argument is not KIND:VALUE (not shown)");
         }
         String kind = entry.substring(0, colon);
         String value = entry.substring(colon + 1);
+        if (!KINDS.contains(kind)) {
+            // only a known kind is shown: what precedes the colon may be part of a secret
+            throw new HsmConfigException("--enroll: an argument's kind (not shown) is not one of " + String.join(", ", KINDS));
+        }
         switch (kind) {
             case "tpm" -> {
                 return "tpm " + emulator.enrollTpm(base64(value, "--enroll tpm: endorsement key")).registrationId();
             }
             case "x509" -> {
                 try {
-                    return "x509 " + emulator.enrollX509(certificate(value)).registrationId();
+                    return "x509 " + emulator.enrollX509(certificate(kind, value)).registrationId();
                 } catch (AttestationException e) {
                     throw new InvalidInputException("--enroll x509:" + value + ": " + e.getMessage());
                 }
             }
             case "x509-ca" -> {
-                X509Certificate ca = certificate(value);
+                X509Certificate ca = certificate(kind, value);
                 String group = "group-" + Integer.toHexString(ca.getSubjectX500Principal().hashCode());
                 emulator.enrollX509Group(group, CaVerification.vouchedFor(ca));
                 return "x509-ca " + group + " (" + ca.getSubjectX500Principal() + ")";
@@ -142,7 +147,7 @@ final class DpsEmulatorCommand implements Callable<Integer> {
                 }
                 return kind + " " + id;
             }
-            default -> throw new HsmConfigException("--enroll kind '" + kind + "' is not tpm, x509, x509-ca, symmetric or symmetric-group");
+            default -> throw new IllegalStateException("kind " + kind + " is in KINDS but has no case");
         }
     }
 
@@ -165,32 +170,9 @@ final class DpsEmulatorCommand implements Callable<Integer> {
         return SymmetricKeys.decode(source, what);
     }
 
-    /** Reads a base64 key file; refused when group or others may read or write it, as a key file must be owner-only. */
+    /** Reads an owner-only base64 key file. */
     private static byte[] symmetricKeyFile(Path file, String what) {
-        try {
-            Set<PosixFilePermission> exposed = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-                    PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
-            exposed.retainAll(Files.getPosixFilePermissions(file));
-            if (!exposed.isEmpty()) {
-                throw new HsmConfigException(what + " is accessible to group or others (" + exposed
-                        + "); make it owner-only (chmod 600)");
-            }
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: no permissions to check
-        } catch (NoSuchFileException e) {
-            throw new HsmConfigException(what + " does not exist");
-        } catch (IOException e) {
-            throw new HsmConfigException(what + " cannot be read: " + e.getClass().getSimpleName());
-        }
-        byte[] bytes;
-        try {
-            if (Files.size(file) > MAX_KEY_FILE_BYTES) {
-                throw new HsmConfigException(what + " is larger than " + MAX_KEY_FILE_BYTES + " bytes; expected a base64 key");
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new HsmConfigException(what + " cannot be read: " + e.getClass().getSimpleName());
-        }
+        byte[] bytes = InputFiles.readOwnerOnly(file, what, MAX_KEY_FILE_BYTES);
         char[] text = new char[bytes.length];
         try {
             for (int i = 0; i < bytes.length; i++) {
@@ -211,15 +193,12 @@ final class DpsEmulatorCommand implements Callable<Integer> {
         }
     }
 
-    private static X509Certificate certificate(String file) {
-        try {
-            List<X509Certificate> certificates = Pem.certificates(Files.readString(Path.of(file)));
-            if (certificates.isEmpty()) {
-                throw new InvalidInputException(file + " holds no PEM certificate");
-            }
-            return certificates.get(0);
-        } catch (IOException e) {
-            throw new HsmException("cannot read " + file + ": " + e.getMessage(), e);
+    private static X509Certificate certificate(String kind, String file) {
+        String source = "--enroll " + kind + ":" + file;
+        List<X509Certificate> certificates = Pem.certificates(InputFiles.readString(Path.of(file), source));
+        if (certificates.isEmpty()) {
+            throw new InvalidInputException(source + " holds no PEM certificate");
         }
+        return certificates.get(0);
     }
 }

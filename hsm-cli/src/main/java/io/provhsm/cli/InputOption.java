@@ -1,10 +1,6 @@
 package io.provhsm.cli;
 
 import io.provhsm.InvalidInputException;
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -15,9 +11,6 @@ import java.util.HexFormat;
  * and says how the text is encoded; errors name the option, the file and what is wrong.
  */
 abstract class InputOption {
-    /** Larger inputs are not what a signature, a SAS token or an activation blob needs: refuse rather than fill memory. */
-    static final long MAX_BYTES = 16 * 1024 * 1024;
-
     /** The text given on the command line, or null. */
     abstract String text();
 
@@ -44,23 +37,7 @@ abstract class InputOption {
         }
         Path file = file();
         String source = fileOption() + " " + file;
-        try {
-            if (Files.isDirectory(file)) {
-                throw new InvalidInputException(source + " is a directory");
-            }
-            long size = Files.size(file);
-            if (size > MAX_BYTES) {
-                throw new InvalidInputException(source + " is " + size + " bytes; at most " + MAX_BYTES);
-            }
-            return fromFile(Files.readAllBytes(file), source);
-        } catch (NoSuchFileException e) {
-            throw new InvalidInputException(source + " does not exist");
-        } catch (AccessDeniedException e) {
-            throw new InvalidInputException(source + " cannot be read: permission denied");
-        } catch (IOException e) {
-            throw new InvalidInputException(source + " cannot be read: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
-        }
+        return fromFile(InputFiles.read(file, source, InputFiles.MAX_BYTES), source);
     }
 
     /** Hex, two digits per byte; the message gives the length, not the text. */

@@ -8,8 +8,6 @@ import io.provhsm.Pem;
 import io.provhsm.tck.dps.RegistrationClient;
 import io.provhsm.tck.dps.RegistrationException;
 import io.provhsm.tck.dps.RegistrationResult;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -64,13 +62,7 @@ final class RegisterCommand implements Callable<Integer> {
     }
 
     private static X509Certificate readCertificate(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new HsmConfigException("--trust-cert " + file + " cannot be read: " + e.getMessage());
-        }
-        List<X509Certificate> certificates = Pem.certificates(text);
+        List<X509Certificate> certificates = Pem.certificates(InputFiles.readString(file, "--trust-cert " + file));
         if (certificates.size() != 1) {
             throw new InvalidInputException("--trust-cert " + file + " holds " + certificates.size() + " certificates; expected 1");
         }

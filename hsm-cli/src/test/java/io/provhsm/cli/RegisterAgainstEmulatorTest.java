@@ -233,9 +233,52 @@ class RegisterAgainstEmulatorTest {
     }
 
     @Test
-    void badEnrollmentIsAUsageError() {
-        Run run = run("dps-emulator", "--port", "0", "--enroll", "fingerprint:abc", "--stop-after", "1");
-        assertEquals(ExitCode.USAGE, run.code, run.err);
-        assertTrue(run.err.contains("--enroll kind 'fingerprint'"), run.err);
+    void missingOrUnreadableFilesAreUsageErrorsNamingTheOptionAndTheFile() throws Exception {
+        Path absent = dir.resolve("absent.pem");
+        // a path through a regular file: exists as a name, cannot be read (works as root too, unlike chmod 000)
+        Path regular = Files.writeString(dir.resolve("regular"), "not a directory");
+        Path unreadable = regular.resolve("server.pem");
+
+        Run missingTrust = run("register", "--endpoint", "localhost:1", "--id-scope", "0ne00000001", "--trust-cert", absent.toString(),
+                "--provider", "symmetric-key");
+        assertEquals(ExitCode.USAGE, missingTrust.code, missingTrust.err);
+        assertTrue(missingTrust.err.contains("--trust-cert " + absent + " does not exist"), missingTrust.err);
+        Run unreadableTrust = run("register", "--endpoint", "localhost:1", "--id-scope", "0ne00000001", "--trust-cert",
+                unreadable.toString(), "--provider", "symmetric-key");
+        assertEquals(ExitCode.USAGE, unreadableTrust.code, unreadableTrust.err);
+        assertTrue(unreadableTrust.err.contains("--trust-cert " + unreadable + " cannot be read"), unreadableTrust.err);
+
+        for (String kind : List.of("x509", "x509-ca")) {
+            Run missing = run("dps-emulator", "--port", "0", "--enroll", kind + ":" + absent, "--stop-after", "1");
+            assertEquals(ExitCode.USAGE, missing.code, kind + ": " + missing.err);
+            assertTrue(missing.err.contains("--enroll " + kind + ":" + absent + " does not exist"), missing.err);
+            Run notReadable = run("dps-emulator", "--port", "0", "--enroll", kind + ":" + unreadable, "--stop-after", "1");
+            assertEquals(ExitCode.USAGE, notReadable.code, kind + ": " + notReadable.err);
+            assertTrue(notReadable.err.contains("--enroll " + kind + ":" + unreadable + " cannot be read"), notReadable.err);
+        }
+        Run unreadableKey = run("dps-emulator", "--port", "0", "--enroll", "symmetric:dev-1:@" + unreadable, "--stop-after", "1");
+        assertEquals(ExitCode.USAGE, unreadableKey.code, unreadableKey.err);
+        assertTrue(unreadableKey.err.contains(unreadable + " cannot be read"), unreadableKey.err);
+    }
+
+    @Test
+    void malformedEnrollmentIsAUsageErrorThatNeverEchoesTheArgument() {
+        String pastedKey = randomKey();
+        Run noKind = run("dps-emulator", "--port", "0", "--enroll", pastedKey, "--stop-after", "1");
+        assertEquals(ExitCode.USAGE, noKind.code, noKind.err);
+        assertTrue(noKind.err.contains("--enroll: an argument is not KIND:VALUE (not shown)"), noKind.err);
+        assertFalse((noKind.out + noKind.err).contains(pastedKey), noKind.err);
+
+        String secretPrefix = pastedKey.substring(0, 20).replace('/', 'x').replace('+', 'y');
+        Run unknownKind = run("dps-emulator", "--port", "0", "--enroll", secretPrefix + ":abc", "--stop-after", "1");
+        assertEquals(ExitCode.USAGE, unknownKind.code, unknownKind.err);
+        assertTrue(unknownKind.err.contains("--enroll: an argument's kind (not shown) is not one of tpm, x509, x509-ca, symmetric,"),
+                unknownKind.err);
+        assertFalse((unknownKind.out + unknownKind.err).contains(secretPrefix), unknownKind.err);
+
+        Run knownKind = run("dps-emulator", "--port", "0", "--enroll", "symmetric:" + pastedKey, "--stop-after", "1");
+        assertEquals(ExitCode.USAGE, knownKind.code, knownKind.err);
+        assertTrue(knownKind.err.contains("--enroll symmetric: needs ID:KEY"), knownKind.err);
+        assertFalse((knownKind.out + knownKind.err).contains(pastedKey), knownKind.err);
     }
 }

@@ -96,6 +96,7 @@ class TemplateCopyTest {
         assertFalse(systemScoped.equals(vendorPom), "hsm-api dependency not found in the vendor pom");
         Files.writeString(project.resolve("pom.xml"), systemScoped);
 
+        // offline holds: this reactor build already fetched into the same local repository the plugins and dependencies the copy pins
         run(project, 180, List.of("mvn", "-B", "-q", "-o", "-Dmaven.repo.local=" + System.getProperty("provhsm.maven.repo.local"),
                 "package"));
         Path jar = project.resolve("target/acme-hsm-1.0.0-SNAPSHOT.jar");

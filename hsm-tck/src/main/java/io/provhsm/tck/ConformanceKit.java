@@ -29,7 +29,8 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  *
  * Rules run one after another; each opens and closes its own sessions. Rules of a mechanism the provider
- * does not serve are recorded as NOT_APPLICABLE.
+ * does not serve are recorded as NOT_APPLICABLE, and so are the rules that replace the device's identity unless
+ * {@link #allowIdentityReplacement()} is called.
  */
 public final class ConformanceKit {
     private final String providerName;
@@ -37,6 +38,11 @@ public final class ConformanceKit {
     private ClassLoader classLoader;
     private Duration ruleTimeout = Duration.ofSeconds(90);
     private Set<Mechanism> mechanisms = EnumSet.allOf(Mechanism.class);
+    private boolean identityReplacementAllowed;
+
+    /** Why an identity-replacing rule did not run. */
+    public static final String REPLACES_IDENTITY =
+            "replaces the device's identity; run with --allow-identity-replacement on a device that is not provisioned";
 
     private ConformanceKit(String providerName) {
         this.providerName = Objects.requireNonNull(providerName, "providerName");
@@ -71,6 +77,16 @@ public final class ConformanceKit {
         return this;
     }
 
+    /**
+     * Also runs the rules that replace the device's identity (they activate kit keys or call {@code setKeyInfo}, as a
+     * registration would): only for a device that is not provisioned, or a throwaway identity such as a simulator's
+     * temporary state. Without it, an identity persisted on the device is never touched.
+     */
+    public ConformanceKit allowIdentityReplacement() {
+        this.identityReplacementAllowed = true;
+        return this;
+    }
+
     /** How long one rule may take before it fails as hung; default 90 s. */
     public ConformanceKit ruleTimeout(Duration timeout) {
         this.ruleTimeout = Objects.requireNonNull(timeout, "timeout");
@@ -99,7 +115,7 @@ public final class ConformanceKit {
         for (Rule rule : rules()) {
             results.add(run(rule, provider, effective, loader));
         }
-        return new ConformanceResults(providerName, results);
+        return new ConformanceResults(providerName, results, identityReplacementAllowed);
     }
 
     private RuleResult run(Rule rule, HsmProvider provider, HsmConfig effective, ClassLoader loader) {
@@ -109,6 +125,9 @@ public final class ConformanceKit {
         if (!mechanisms.contains(rule.mechanism())) {
             return result(rule, Outcome.NOT_APPLICABLE, rule.mechanism() + " not selected (selected: " + mechanisms + ")", 0);
         }
+        if (rule.replacesIdentity() && !identityReplacementAllowed) {
+            return result(rule, Outcome.NOT_APPLICABLE, REPLACES_IDENTITY, 0);
+        }
         long start = System.nanoTime();
         ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tck-" + rule.id());
@@ -116,7 +135,7 @@ public final class ConformanceKit {
             thread.setContextClassLoader(loader);
             return thread;
         });
-        try (RuleContext context = new RuleContext(provider, rule.mechanism(), effective)) {
+        try (RuleContext context = new RuleContext(provider, rule.mechanism(), effective, identityReplacementAllowed)) {
             Future<?> future = executor.submit(() -> {
                 rule.check().run(context);
                 return null;

@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code java -jar hsm-tck.jar --provider NAME [--classpath vendor.jar] [--config KEY=VALUE]... [--mechanism M]... [--junit-xml FILE]}:
- * runs the kit against one provider, prints the report and writes JUnit XML. Exit 0 only when every
+ * {@code java -jar hsm-tck.jar --provider NAME [--classpath vendor.jar] [--config KEY=VALUE]... [--mechanism M]... [--junit-xml FILE]
+ * [--allow-identity-replacement]}: runs the kit against one provider, prints the report and writes JUnit XML. The rules
+ * that replace the device's identity run only with {@code --allow-identity-replacement}. Exit 0 only when every
  * required rule passes; 1 when one fails; 2 for a usage error; 3 when the provider cannot be found or run.
  */
 public final class ConformanceMain {
@@ -45,6 +46,7 @@ public final class ConformanceMain {
         Map<String, String> config = new LinkedHashMap<>();
         Path junitXml = null;
         Set<Mechanism> mechanisms = EnumSet.noneOf(Mechanism.class);
+        boolean allowIdentityReplacement = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -85,6 +87,7 @@ public final class ConformanceMain {
                             throw new IllegalArgumentException("--mechanism '" + name + "' is not TPM, X509 or SYMMETRIC_KEY");
                         }
                     }
+                    case "--allow-identity-replacement" -> allowIdentityReplacement = true;
                     case "--help", "-h" -> {
                         out.println(usage());
                         return CONFORMANT;
@@ -110,6 +113,9 @@ public final class ConformanceMain {
                     .classLoader(loader);
             if (!mechanisms.isEmpty()) {
                 kit.mechanisms(mechanisms);
+            }
+            if (allowIdentityReplacement) {
+                kit.allowIdentityReplacement();
             }
             ConformanceResults results = kit.execute();
             out.print(results.report());
@@ -163,6 +169,7 @@ public final class ConformanceMain {
 
     static String usage() {
         return "usage: java -jar hsm-tck.jar --provider NAME [--classpath vendor.jar" + File.pathSeparator
-                + "more.jar] [--config KEY=VALUE]... [--mechanism TPM|X509|SYMMETRIC_KEY]... [--junit-xml FILE]";
+                + "more.jar] [--config KEY=VALUE]... [--mechanism TPM|X509|SYMMETRIC_KEY]... [--junit-xml FILE]\n"
+                + "       [--allow-identity-replacement]   also run the rules that replace the device's identity (an unprovisioned device only)";
     }
 }

@@ -17,10 +17,17 @@ import java.util.stream.Collectors;
 public final class ConformanceResults {
     private final String provider;
     private final List<RuleResult> results;
+    private final boolean identityReplacementAllowed;
 
-    ConformanceResults(String provider, List<RuleResult> results) {
+    ConformanceResults(String provider, List<RuleResult> results, boolean identityReplacementAllowed) {
         this.provider = provider;
         this.results = List.copyOf(results);
+        this.identityReplacementAllowed = identityReplacementAllowed;
+    }
+
+    /** Whether the identity-replacing rules were allowed to run. */
+    public boolean identityReplacementAllowed() {
+        return identityReplacementAllowed;
     }
 
     public String provider() {
@@ -63,6 +70,13 @@ public final class ConformanceResults {
      */
     public String report() {
         StringBuilder text = new StringBuilder("provhsm conformance kit: provider '" + provider + "'\n");
+        long skippedToKeepIdentity = results.stream().filter(r -> r.reason().equals(ConformanceKit.REPLACES_IDENTITY)).count();
+        if (skippedToKeepIdentity > 0) {
+            text.append("identity kept: ").append(skippedToKeepIdentity).append(" rules not run (NOT_APPLICABLE): ")
+                    .append(ConformanceKit.REPLACES_IDENTITY).append('\n');
+        } else if (identityReplacementAllowed) {
+            text.append("identity replacement allowed: rules that apply installed kit identities on the device\n");
+        }
         Map<Mechanism, List<RuleResult>> byMechanism = new EnumMap<>(Mechanism.class);
         results.forEach(r -> byMechanism.computeIfAbsent(r.mechanism(), m -> new ArrayList<>()).add(r));
         byMechanism.forEach((mechanism, rules) -> {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.TestFactory;
  * }
  * }</pre>
  *
- * A failing rule fails its test with the rule's reason; a rule that does not apply is reported as aborted.
+ * A failing rule fails its test with the rule's reason; a rule that does not apply is reported as aborted. The rules
+ * that replace the device's identity are aborted too unless {@link #allowIdentityReplacement()} returns true.
  */
 public abstract class ProviderConformanceTest {
 
@@ -28,9 +29,21 @@ public abstract class ProviderConformanceTest {
         return HsmConfig.fromEnvironment();
     }
 
+    /**
+     * Whether the rules that replace the device's identity (activate kit keys, {@code setKeyInfo}) may run; default
+     * false. Return true only where the identity is a throwaway (a simulator's temporary state, an unprovisioned device).
+     */
+    protected boolean allowIdentityReplacement() {
+        return false;
+    }
+
     @TestFactory
     Stream<DynamicTest> conformance() {
-        ConformanceResults results = ConformanceKit.provider(providerName()).config(config()).execute();
+        ConformanceKit kit = ConformanceKit.provider(providerName()).config(config());
+        if (allowIdentityReplacement()) {
+            kit.allowIdentityReplacement();
+        }
+        ConformanceResults results = kit.execute();
         return results.results().stream().map(result -> DynamicTest.dynamicTest(result.ruleId(), () -> {
             switch (result.outcome()) {
                 case PASS -> { }

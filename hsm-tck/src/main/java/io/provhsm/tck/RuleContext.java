@@ -21,12 +21,14 @@ public final class RuleContext implements AutoCloseable {
     private final HsmProvider provider;
     private final Mechanism mechanism;
     private final HsmConfig config;
+    private final boolean identityReplacementAllowed;
     private final List<Hsm> opened = new ArrayList<>();
 
-    RuleContext(HsmProvider provider, Mechanism mechanism, HsmConfig config) {
+    RuleContext(HsmProvider provider, Mechanism mechanism, HsmConfig config, boolean identityReplacementAllowed) {
         this.provider = provider;
         this.mechanism = mechanism;
         this.config = config;
+        this.identityReplacementAllowed = identityReplacementAllowed;
     }
 
     public HsmProvider provider() {
@@ -39,6 +41,11 @@ public final class RuleContext implements AutoCloseable {
 
     public HsmConfig config() {
         return config;
+    }
+
+    /** Whether the kit may replace the device's identity (see {@link ConformanceKit#allowIdentityReplacement()}). */
+    public boolean identityReplacementAllowed() {
+        return identityReplacementAllowed;
     }
 
     /** A new session for the mechanism under test. */

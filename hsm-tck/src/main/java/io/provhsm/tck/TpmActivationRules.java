@@ -34,11 +34,11 @@ final class TpmActivationRules {
     static List<Rule> all() {
         return List.of(
                 Rule.required(Mechanism.TPM, Suite.FUNCTION, "activation-round-trip",
-                        "a blob built by the service activates, and the TPM's HMACs equal the service's", TpmActivationRules::roundTrip),
+                        "a blob built by the service activates, and the TPM's HMACs equal the service's", TpmActivationRules::roundTrip).replacingIdentity(),
                 Rule.required(Mechanism.TPM, Suite.FUNCTION, "sas-token-verifies",
-                        "a SAS token signed with the activated identity verifies at the service", TpmActivationRules::sasToken),
+                        "a SAS token signed with the activated identity verifies at the service", TpmActivationRules::sasToken).replacingIdentity(),
                 Rule.required(Mechanism.TPM, Suite.ROBUSTNESS, "blob-for-another-tpm",
-                        "a blob sealed to another TPM's EK is refused and the identity key stays usable", TpmActivationRules::foreignBlob));
+                        "a blob sealed to another TPM's EK is refused and the identity key stays usable", TpmActivationRules::foreignBlob).replacingIdentity());
     }
 
     /** Activates a fresh random key and returns it (the service's copy). */

@@ -32,13 +32,24 @@ class ConformanceMainTest {
     @Test
     void conformantProviderExitsZeroAndWritesJunitXml() throws Exception {
         Path xml = dir.resolve("out/TEST-tck.xml");
-        Run run = run("--provider", "test-symmetric", "--junit-xml", xml.toString());
+        Run run = run("--provider", "test-symmetric", "--junit-xml", xml.toString(), "--allow-identity-replacement");
         assertEquals(0, run.code, run.out + run.err);
         assertTrue(run.out.contains("PASS           symmetric-key.function.sas-token-verifies"), run.out);
         assertTrue(run.out.contains("0 failed") && run.out.contains("CONFORMANT"), run.out);
         Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(xml.toFile());
         assertEquals("0", document.getDocumentElement().getAttribute("failures"));
         assertEquals(ConformanceKit.rules().size(), document.getElementsByTagName("testcase").getLength());
+    }
+
+    @Test
+    void withoutTheOptInIdentityReplacingRulesAreNotApplicableAndTheReportSaysSoAtTheTop() throws Exception {
+        Run run = run("--provider", "test-symmetric", "--junit-xml", dir.resolve("kept.xml").toString());
+        assertEquals(0, run.code, run.out + run.err);
+        String[] lines = run.out.split("\n");
+        assertTrue(lines[1].equals("identity kept: 3 rules not run (NOT_APPLICABLE): " + ConformanceKit.REPLACES_IDENTITY), run.out);
+        assertTrue(run.out.contains("NOT_APPLICABLE symmetric-key.function.sas-token-verifies: " + ConformanceKit.REPLACES_IDENTITY), run.out);
+        assertTrue(run.out.contains("PASS           symmetric-key.persistence.same-identity-after-reopen"), run.out);
+        assertTrue(ConformanceMain.usage().contains("--allow-identity-replacement"));
     }
 
     @Test
@@ -125,7 +136,8 @@ class ConformanceMainTest {
         Path jar = vendorJar();
         Run without = run("--provider", "vendor-symmetric", "--junit-xml", dir.resolve("a.xml").toString());
         assertEquals(3, without.code, without.out + without.err);
-        Run with = run("--provider", "vendor-symmetric", "--classpath", jar.toString(), "--junit-xml", dir.resolve("b.xml").toString());
+        Run with = run("--provider", "vendor-symmetric", "--classpath", jar.toString(), "--junit-xml", dir.resolve("b.xml").toString(),
+                "--allow-identity-replacement");
         assertEquals(0, with.code, with.out + with.err);
         assertTrue(with.out.contains("7 passed, 0 failed, 22 not applicable: CONFORMANT"), with.out);
         assertTrue(with.out.contains("tpm: 11 rules not applicable (provider serves [SYMMETRIC_KEY], not TPM)"), with.out);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -21,6 +20,7 @@ import io.provhsm.spi.HsmConfig;
 import io.provhsm.tck.service.CaVerification;
 import io.provhsm.dps.SymmetricKeys;
 import io.provhsm.tck.service.LoopbackServerIdentity;
+import io.provhsm.tck.testing.SwtpmRequired;
 import io.provhsm.tck.testing.TestPki;
 import io.provhsm.tck.testing.SoftwareX509Session;
 import java.net.URI;
@@ -86,7 +86,7 @@ class DpsEmulatorTest {
 
     @Test
     void tpmOnSwtpmRegistersWithOurClientThroughPollingAndConnectsToTheHub() throws Exception {
-        assumeTrue(swtpm != null, "swtpm is installed here (.ci/install-deps installs it)");
+        assertTrue(swtpm != null, SwtpmRequired.MISSING);
         try (DpsEmulator polling = DpsEmulator.builder().pollsBeforeAssigned(1).withHubStandIn().start()) {
             HsmConfig config = HsmConfig.of(Map.of(HsmConfig.PROVIDER, "tpm", "provhsm.tpm.tcp", swtpm.tcpAddress()));
             RegistrationClient pollingClient = new RegistrationClient(polling.globalEndpoint(), polling.idScope(),

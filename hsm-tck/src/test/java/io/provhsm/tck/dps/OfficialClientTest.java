@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClient;
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationResult;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.provhsm.X509Hsm;
 import io.provhsm.spi.HsmConfig;
 import io.provhsm.tck.service.CaVerification;
+import io.provhsm.tck.testing.SwtpmRequired;
 import io.provhsm.tck.testing.TestPki;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -103,7 +103,7 @@ class OfficialClientTest {
 
     @Test
     void tpmOnSwtpmReachesAssignedWithTheOfficialClientAndItsSecondActivationSignsForTheHub() throws Exception {
-        assumeTrue(swtpm != null, "swtpm is installed here (.ci/install-deps installs it)");
+        assertTrue(swtpm != null, SwtpmRequired.MISSING);
         // the tpm provider over tpm2-tss's swtpm TCTI (JNA)
         try (TpmHsm hsm = Hsms.openTpm(HsmConfig.of(Map.of(HsmConfig.PROVIDER, "tpm", "provhsm.tpm.tcti", swtpm.tcti())))) {
             dps.enrollTpm(hsm.endorsementKey());

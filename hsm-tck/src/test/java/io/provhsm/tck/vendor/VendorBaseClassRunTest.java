@@ -47,6 +47,22 @@ class VendorBaseClassRunTest {
         }
     }
 
+    /** A symmetric-key provider as a vendor would test it on a provisioned device: the default, no replacement. */
+    static class SymmetricKeyConformance extends ProviderConformanceTest {
+        @Override
+        protected String providerName() {
+            return "test-symmetric";
+        }
+    }
+
+    /** The same, opted in (the test provider's identity is in memory: a throwaway). */
+    static class SymmetricKeyReplacingConformance extends SymmetricKeyConformance {
+        @Override
+        protected boolean allowIdentityReplacement() {
+            return true;
+        }
+    }
+
     private static Events dynamicTests(Class<?> testClass) {
         return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute().testEvents();
     }
@@ -83,6 +99,23 @@ class VendorBaseClassRunTest {
         assertEquals(0, tests.failed().count(), () -> messages(tests.failed()));
         assertTrue(names(tests.succeeded()).stream().allMatch(id -> id.startsWith("x509.")));
         assertEquals(ConformanceKit.rules().stream().filter(r -> r.id().startsWith("x509.")).count(), tests.succeeded().count());
+    }
+
+    @Test
+    void identityReplacingRulesAreAbortedUnlessTheSubclassOptsIn() {
+        Set<String> replacing = ConformanceKit.rules().stream().filter(r -> r.id().startsWith("symmetric-key.") && r.replacesIdentity())
+                .map(Rule::id).collect(Collectors.toSet());
+        assertEquals(3, replacing.size(), replacing::toString);
+        Events kept = dynamicTests(SymmetricKeyConformance.class);
+        assertEquals(0, kept.failed().count(), () -> messages(kept.failed()));
+        Set<String> abortedToKeepIdentity = kept.aborted().stream().filter(event -> event.getRequiredPayload(TestExecutionResult.class)
+                .getThrowable().orElseThrow().getMessage().equals(ConformanceKit.REPLACES_IDENTITY))
+                .map(event -> event.getTestDescriptor().getDisplayName()).collect(Collectors.toSet());
+        assertEquals(replacing, abortedToKeepIdentity);
+
+        Events replaced = dynamicTests(SymmetricKeyReplacingConformance.class);
+        assertEquals(0, replaced.failed().count(), () -> messages(replaced.failed()));
+        assertTrue(names(replaced.succeeded()).containsAll(replacing), () -> names(replaced.succeeded()).toString());
     }
 
     private static List<String> names(Events events) {
