@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
@@ -103,6 +104,15 @@ public class TpmSignBenchmark {
         public String path;
         @Param({"32"})
         public int dataLength;
+        /**
+         * Where the calling thread and swtpm run. Every call is a round trip to another process, and on a VM
+         * waking a halted vCPU costs tens of microseconds, so the time per call depends mostly on whether the
+         * two share a CPU; left to the scheduler that changes from trial to trial. Pinning gives every path the
+         * same conditions: {@code same-cpu} (both on CPU 0), {@code split} (caller on CPU 0, swtpm on CPU 1),
+         * {@code free} (unpinned, as a real device would run).
+         */
+        @Param({"same-cpu", "split", "free"})
+        public String placement;
 
         ProvisionedSwtpm tpm;
         TpmDeviceHsm hsm;
@@ -142,6 +152,25 @@ public class TpmSignBenchmark {
             }
             if (!Arrays.equals(expected, got)) {
                 throw new IllegalStateException(path + " computed a wrong HMAC: the benchmark would measure nonsense");
+            }
+        }
+
+        /** Per iteration, because the pin belongs to the thread that runs the measured loop. */
+        @Setup(Level.Iteration)
+        public void place() {
+            switch (placement) {
+                case "same-cpu" -> {
+                    pin(tpm.swtpm.pid(), 0);
+                    pin(currentThreadId(), 0);
+                }
+                case "split" -> {
+                    pin(tpm.swtpm.pid(), 1);
+                    pin(currentThreadId(), 0);
+                }
+                case "free" -> {
+                    // the scheduler decides
+                }
+                default -> throw new IllegalArgumentException("placement " + placement);
             }
         }
 
@@ -244,6 +273,39 @@ public class TpmSignBenchmark {
         return name.equals("tcti") ? new TctiTransport(swtpm.tcti()) : new TcpTransport("127.0.0.1", swtpm.dataPort(), 30_000);
     }
 
+    /** Read before any pin: once the thread is pinned the JVM reports only its CPU. */
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+    /** Restricts a process (all its threads) or one thread to {@code cpu}, with util-linux taskset. */
+    static void pin(long pidOrTid, int cpu) {
+        if (CPUS <= cpu) {
+            throw new IllegalStateException("placement needs CPU " + cpu + "; this JVM may use " + CPUS);
+        }
+        try {
+            Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", Integer.toString(cpu), Long.toString(pidOrTid))
+                    .redirectErrorStream(true).start();
+            String output = new String(taskset.getInputStream().readAllBytes());
+            if (taskset.waitFor() != 0) {
+                throw new IllegalStateException("taskset -p -c " + cpu + " " + pidOrTid + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("taskset (util-linux) is needed to pin the benchmark", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The kernel's id of the calling thread (/proc/thread-self links to PID/task/TID). */
+    static long currentThreadId() {
+        try {
+            Path link = Files.readSymbolicLink(Path.of("/proc/thread-self"));
+            return Long.parseLong(link.getFileName().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/thread-self to pin the benchmark thread", e);
+        }
+    }
+
     static byte[] hmac(byte[] key, byte[] data) throws GeneralSecurityException {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -282,28 +344,32 @@ public class TpmSignBenchmark {
                 .jvmArgsAppend("-Dprovhsm.native.dir=" + nativeLibrary("bench_tpm").getParent())
                 .build();
         Collection<RunResult> results = new Runner(options).run();
-        Map<String, Double> sign = new HashMap<>();
+        Map<String, Map<String, Double>> signByPlacement = new TreeMap<>();
         for (RunResult result : results) {
             String benchmark = result.getParams().getBenchmark();
             double score = result.getPrimaryResult().getScore();
             String unit = result.getPrimaryResult().getScoreUnit();
             if (benchmark.endsWith("signWithIdentity")) {
-                sign.put(result.getParams().getParam("path"), score);
+                signByPlacement.computeIfAbsent(result.getParams().getParam("placement"), p -> new HashMap<>())
+                        .put(result.getParams().getParam("path"), score);
             } else {
                 System.out.printf("%s: %.1f %s%n", benchmark.substring(benchmark.lastIndexOf('.') + 1), score, unit);
             }
         }
-        Double c = sign.get("c");
-        if (c != null) {
-            System.out.printf("signWithIdentity, C baseline (tpm2-tss SAPI, swtpm TCTI): %.1f us per call%n", c);
+        signByPlacement.forEach((placement, sign) -> {
+            Double c = sign.get("c");
+            if (c == null) {
+                return;
+            }
+            System.out.printf("[%s] signWithIdentity, C baseline (tpm2-tss SAPI, swtpm TCTI): %.1f us per call%n", placement, c);
             for (String path : new String[] {"tcp", "tcti"}) {
                 if (sign.containsKey(path)) {
                     double target = path.equals("tcp") ? 0.6 : 1.3;
                     double ratio = sign.get(path) / c;
-                    System.out.printf("signWithIdentity over %s: %.1f us per call = %.2fx C (target <= %.1fx): %s%n",
-                            path, sign.get(path), ratio, target, ratio <= target ? "met" : "MISSED");
+                    System.out.printf("[%s] signWithIdentity over %s: %.1f us per call = %.2fx C (target <= %.1fx): %s%n",
+                            placement, path, sign.get(path), ratio, target, ratio <= target ? "met" : "MISSED");
                 }
             }
-        }
+        });
     }
 }
