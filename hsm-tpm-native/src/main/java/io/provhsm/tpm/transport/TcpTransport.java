@@ -13,10 +13,20 @@ import java.net.SocketTimeoutException;
  * A pure-Java client for a TPM simulator's data port (swtpm), raw TPM command framing, on one kept-open
  * socket with TCP_NODELAY (without it every command waits for delayed ACKs: ~44 ms instead of ~75 us).
  *
+ * <p>After sending, the caller polls the socket for up to {@link #SPIN_NANOS} before blocking in read: a
+ * simulator answers a short command in ~20 us, but a thread that blocks lets its CPU halt, and on a VM
+ * waking a halted vCPU when the answer arrives costs ~50 us more (measured by TpmSignBenchmark's
+ * {@code split} placement: 73-86 us per call blocking, ~30 us polling). The spin spends that much CPU per
+ * command at most; it is off on a single CPU, where it would only delay the simulator.
+ *
  * <p>If a kept-open connection turns out dead before any byte of the response arrived (the simulator was
  * restarted), the command is sent once more on a new connection: the old process cannot have answered it.
  */
 public final class TcpTransport extends TpmTransport {
+    /** How long to poll for the first response byte before blocking (see the class comment). */
+    static final long SPIN_NANOS = 100_000;
+    private static final boolean SPIN = Runtime.getRuntime().availableProcessors() > 1;
+
     private final String host;
     private final int port;
     private final int timeoutMillis;
@@ -113,6 +123,7 @@ public final class TcpTransport extends TpmTransport {
         byte[] header = new byte[HEADER_SIZE];
         int first;
         try {
+            awaitResponseBriefly();
             first = in.read(header, 0, HEADER_SIZE);
         } catch (SocketTimeoutException e) {
             throw e;
@@ -131,6 +142,17 @@ public final class TcpTransport extends TpmTransport {
         System.arraycopy(header, 0, response, 0, HEADER_SIZE);
         readFully(response, HEADER_SIZE, size - HEADER_SIZE);
         return response;
+    }
+
+    /** Polls for a response without blocking, for at most {@link #SPIN_NANOS}; the read after it blocks. */
+    private void awaitResponseBriefly() throws IOException {
+        if (!SPIN) {
+            return;
+        }
+        long start = System.nanoTime();
+        while (in.available() == 0 && System.nanoTime() - start < SPIN_NANOS) {
+            Thread.onSpinWait();
+        }
     }
 
     private void readFully(byte[] buffer, int offset, int length) throws IOException {
