@@ -26,6 +26,21 @@ static char* bio_to_string(BIO* bio)
     return copy;
 }
 
+/* Frees a memory BIO that held private keys, wiping its buffer first. NULL is allowed. */
+static void free_secret_bio(BIO* bio)
+{
+    if (bio != NULL)
+    {
+        char* data = NULL;
+        long len = BIO_get_mem_data(bio, &data);
+        if (len > 0)
+        {
+            OPENSSL_cleanse(data, (size_t)len);
+        }
+    }
+    BIO_free(bio);
+}
+
 static char* strdup_checked(const char* text)
 {
     size_t len = strlen(text);
@@ -193,16 +208,7 @@ int example_make_x509_identity(const char* common_name_prefix, const char* fixed
     {
         result = 0;
     }
-    if (bio != NULL)
-    {
-        char* data = NULL;
-        long len = BIO_get_mem_data(bio, &data);
-        if (len > 0)
-        {
-            OPENSSL_cleanse(data, (size_t)len);
-        }
-    }
-    BIO_free(bio);
+    free_secret_bio(bio);
     OPENSSL_free(leaf_public);
     free(common_name);
     X509_free(root);
@@ -267,16 +273,7 @@ int example_make_tpm_keys(char** pem_out)
     {
         result = 0;
     }
-    if (bio != NULL)
-    {
-        char* data = NULL;
-        long len = BIO_get_mem_data(bio, &data);
-        if (len > 0)
-        {
-            OPENSSL_cleanse(data, (size_t)len);
-        }
-    }
-    BIO_free(bio);
+    free_secret_bio(bio);
     EVP_PKEY_free(endorsement);
     EVP_PKEY_free(storage_root);
     return result;
