@@ -34,6 +34,13 @@ public final class RiotEmulator {
     static final byte[] ROOT_PUBLIC_AS_SHIPPED = hex("04eb9cfcc84994d350a71f9dc5093dd2feb94897f495a55decc90f52a1265aab69"
             + "7dceb16239f83cd59aad9e05b14f70a2fad4fb04e537d2639a469efdb05b1edf");
 
+    private static final byte[] OID_KEY_USAGE = {0x55, 0x1d, 0x0f};
+    private static final byte[] OID_BASIC_CONSTRAINTS = {0x55, 0x1d, 0x13};
+    private static final byte[] OID_AUTHORITY_KEY_ID = {0x55, 0x1d, 0x23};
+    private static final byte[] OID_EXT_KEY_USAGE = {0x55, 0x1d, 0x25};
+    private static final byte[] OID_CLIENT_AUTH = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02};
+    /** keyUsage BIT STRING as the reference writes it: keyCertSign only, even on the alias (leaf) certificate. */
+    private static final byte[] KEY_CERT_SIGN_ONLY = {0x03, 0x02, 0x00, 0x04};
     private static final byte[] SERIAL_ALIAS = hex("0a0b0c0d0e000000");
     private static final byte[] SERIAL_DEVICE = hex("0e0d0c0b0a000000");
     private static final byte[] SERIAL_ROOT = hex("1a2b3c4d5e000000");
@@ -84,50 +91,25 @@ public final class RiotEmulator {
         Arrays.fill(aliasSeed, (byte) 0);
 
         byte[] deviceIdPublic = deviceId.publicPoint();
-        byte[] aliasTbs = Der.sequence(
-                Der.explicit(0, Der.smallInteger(2)),
-                Der.tlv(Der.INTEGER, SERIAL_ALIAS),
-                P256.ECDSA_WITH_SHA256,
-                name("riot-signer-core"),
-                VALIDITY,
-                name(ALIAS_COMMON_NAME),
-                P256.subjectPublicKeyInfo(alias.publicPoint()),
-                Der.explicit(3, Der.sequence(
-                        extension(new byte[] {0x55, 0x1d, 0x0f}, false, new byte[] {0x03, 0x02, 0x00, 0x04}),
-                        extension(new byte[] {0x55, 0x1d, 0x25}, false,
-                                Der.sequence(Der.oid(new byte[] {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02}))),
-                        extension(new byte[] {0x55, 0x1d, 0x23}, false, misTaggedAuthorityKeyId(sha1(deviceIdPublic))),
-                        extension(OID_TCG_RIOT, false, Der.sequence(
-                                Der.smallInteger(1),
-                                P256.subjectPublicKeyInfo(deviceIdPublic),
-                                Der.sequence(Der.oid(OID_SHA256), Der.octetString(fwid)))))));
+        byte[] aliasTbs = tbs(SERIAL_ALIAS, "riot-signer-core", ALIAS_COMMON_NAME, alias.publicPoint(),
+                extension(OID_KEY_USAGE, false, KEY_CERT_SIGN_ONLY),
+                extension(OID_EXT_KEY_USAGE, false, Der.sequence(Der.oid(OID_CLIENT_AUTH))),
+                extension(OID_AUTHORITY_KEY_ID, false, misTaggedAuthorityKeyId(sha1(deviceIdPublic))),
+                extension(OID_TCG_RIOT, false, Der.sequence(
+                        Der.smallInteger(1),
+                        P256.subjectPublicKeyInfo(deviceIdPublic),
+                        Der.sequence(Der.oid(OID_SHA256), Der.octetString(fwid)))));
         byte[] aliasCert = signed(aliasTbs, deviceId.privateScalar(), drbg);
 
-        byte[] rootTbs = Der.sequence(
-                Der.explicit(0, Der.smallInteger(2)),
-                Der.tlv(Der.INTEGER, SERIAL_ROOT),
-                P256.ECDSA_WITH_SHA256,
-                name("riot-root"),
-                VALIDITY,
-                name("riot-root"),
-                P256.subjectPublicKeyInfo(rootPublic),
-                Der.explicit(3, Der.sequence(
-                        extension(new byte[] {0x55, 0x1d, 0x0f}, false, new byte[] {0x03, 0x02, 0x00, 0x04}),
-                        extension(new byte[] {0x55, 0x1d, 0x13}, true, Der.sequence(Der.bool(true), Der.smallInteger(2))))));
+        byte[] rootTbs = tbs(SERIAL_ROOT, "riot-root", "riot-root", rootPublic,
+                extension(OID_KEY_USAGE, false, KEY_CERT_SIGN_ONLY),
+                extension(OID_BASIC_CONSTRAINTS, true, Der.sequence(Der.bool(true), Der.smallInteger(2))));
         byte[] rootCert = signed(rootTbs, ROOT_PRIVATE, drbg);
 
-        byte[] deviceTbs = Der.sequence(
-                Der.explicit(0, Der.smallInteger(2)),
-                Der.tlv(Der.INTEGER, SERIAL_DEVICE),
-                P256.ECDSA_WITH_SHA256,
-                name("riot-root"),
-                VALIDITY,
-                name("riot-signer-core"),
-                P256.subjectPublicKeyInfo(deviceIdPublic),
-                Der.explicit(3, Der.sequence(
-                        extension(new byte[] {0x55, 0x1d, 0x0f}, false, new byte[] {0x03, 0x02, 0x00, 0x04}),
-                        extension(new byte[] {0x55, 0x1d, 0x13}, true, Der.sequence(Der.bool(true), Der.smallInteger(1))),
-                        extension(new byte[] {0x55, 0x1d, 0x23}, false, misTaggedAuthorityKeyId(deviceAki)))));
+        byte[] deviceTbs = tbs(SERIAL_DEVICE, "riot-root", "riot-signer-core", deviceIdPublic,
+                extension(OID_KEY_USAGE, false, KEY_CERT_SIGN_ONLY),
+                extension(OID_BASIC_CONSTRAINTS, true, Der.sequence(Der.bool(true), Der.smallInteger(1))),
+                extension(OID_AUTHORITY_KEY_ID, false, misTaggedAuthorityKeyId(deviceAki)));
         byte[] deviceCert = signed(deviceTbs, ROOT_PRIVATE, drbg);
         drbg.wipe();
 
@@ -209,6 +191,19 @@ public final class RiotEmulator {
     }
 
     /** CN, C=US, O=MSR_TEST, all UTF8String, as the reference writes names. */
+    /** The reference's hand-built TBSCertificate: v3, ecdsa-with-SHA256, the fixed validity, CN/C/O names. */
+    private static byte[] tbs(byte[] serial, String issuer, String subject, byte[] publicPoint, byte[]... extensions) {
+        return Der.sequence(
+                Der.explicit(0, Der.smallInteger(2)),
+                Der.tlv(Der.INTEGER, serial),
+                P256.ECDSA_WITH_SHA256,
+                name(issuer),
+                VALIDITY,
+                name(subject),
+                P256.subjectPublicKeyInfo(publicPoint),
+                Der.explicit(3, Der.sequence(extensions)));
+    }
+
     private static byte[] name(String commonName) {
         return Der.sequence(
                 Der.set(Der.sequence(Der.oid(new byte[] {0x55, 0x04, 0x03}), Der.utf8(commonName))),
